@@ -1,0 +1,115 @@
+/**
+ * The engine: parse → trust → claims → conditions for one Image, with the trust material, the clock
+ * and the verification cache passed in. `verifyImage` never throws for bad input; only
+ * `createEngine` throws, for bad configuration.
+ */
+import { createHash } from 'node:crypto';
+import { LRUCache } from 'lru-cache';
+import { ConfigError } from './codes.js';
+import { applyVerdicts } from './conditions.js';
+import { parseImage, type ImageProblem, type UntrustedSignature } from './image/parse.js';
+import { DEFAULT_IDENTITY_RULE, parseIdentityRule, type IdentityRule } from './identity/rules.js';
+import { DEFAULT_MESSAGE_LIMITS, type MessageLimits } from './pgp/message.js';
+import { loadTrust, type TrustMaterial, type TrustRootSpec } from './trust/material.js';
+import type { JsonObject, SignatureVerdict, Verdict } from './types.js';
+import { authenticate, type AuthenticatedSignature, type RejectedSignature } from './verify/openpgp-signature.js';
+import { verifySignature, type ImageFacts } from './verify/signature.js';
+
+export interface EngineOptions {
+  /** Trust material from `loadTrust`, or trust root specs to load. */
+  readonly trust: TrustMaterial | readonly TrustRootSpec[];
+  /** A containers policy.json `signedIdentity` rule; default `matchRepoDigestOrExact`. */
+  readonly identityRule?: IdentityRule | string;
+  /** The evaluation time when a call gives no `at`. */
+  readonly clock: () => Date;
+  /** Cache of signature authentication results; `false` turns it off. */
+  readonly cache?: false | { readonly max?: number };
+  readonly limits?: Partial<MessageLimits>;
+}
+
+export interface VerifyOptions {
+  /** The identity signatures must match; default: the Image's `dockerImageReference`. */
+  readonly expectedIdentity?: string;
+  /** Evaluation time; default: the engine's clock. */
+  readonly at?: Date;
+}
+
+export interface VerifyResult {
+  /** `Trusted`: at least one signature is trusted and for this image. */
+  readonly verdict: Verdict;
+  readonly signatures: readonly SignatureVerdict[];
+  /** A new Image with conditions written (the input is never mutated); null when the input is not an Image. */
+  readonly image: JsonObject | null;
+  /** Whether `image` differs from the input in anything but `lastProbeTime`. */
+  readonly changed: boolean;
+  /** Why the input is not an Image at all (then `verdict` is `Untrusted` and nothing else is set). */
+  readonly problems: readonly ImageProblem[];
+}
+
+export interface Engine {
+  /** Never throws: every failure is a reason code in `signatures`, or a problem in `problems`. */
+  verifyImage(untrustedImage: unknown, options?: VerifyOptions): VerifyResult;
+  readonly trust: TrustMaterial;
+}
+
+type Authenticated = AuthenticatedSignature | RejectedSignature;
+
+/** Throws ConfigError for invalid trust roots, identity rules or limits. */
+export async function createEngine(options: EngineOptions): Promise<Engine> {
+  const trust = isTrustMaterial(options.trust) ? options.trust : await loadTrust(options.trust);
+  const identityRule = options.identityRule === undefined ? DEFAULT_IDENTITY_RULE : parseIdentityRule(options.identityRule);
+  const limits = { ...DEFAULT_MESSAGE_LIMITS, ...options.limits };
+  for (const [name, value] of Object.entries(limits)) {
+    if (!Number.isSafeInteger(value) || value <= 0) throw new ConfigError(`limit ${name} must be a positive integer`);
+  }
+  const clock = options.clock;
+  if (typeof clock !== 'function') throw new ConfigError('createEngine needs a clock');
+  const cache = options.cache === false ? null : new LRUCache<string, Authenticated>({ max: options.cache?.max ?? 10_000 });
+
+  const authenticateCached = (content: Uint8Array, cacheKey: string): Authenticated => {
+    const hit = cache?.get(cacheKey);
+    if (hit) return hit;
+    const result = authenticate(content, trust, limits);
+    cache?.set(cacheKey, result);
+    return result;
+  };
+
+  function verifyImage(untrustedImage: unknown, verifyOptions: VerifyOptions = {}): VerifyResult {
+    const at = verifyOptions.at ?? clock();
+    const parsed = parseImage(untrustedImage, { maxContentBytes: limits.maxBlobBytes });
+    if ('problems' in parsed) return { verdict: 'Untrusted', signatures: [], image: null, changed: false, problems: parsed.problems };
+    const facts: ImageFacts = {
+      digest: parsed.manifestDigest,
+      expectedIdentity: verifyOptions.expectedIdentity ?? parsed.dockerImageReference,
+      identityRule,
+    };
+    const seconds = Math.floor(at.getTime() / 1000);
+    // An unusable evaluation time must not slip through the time comparisons as NaN.
+    if (!Number.isFinite(seconds)) return indeterminate(untrustedImage as JsonObject, parsed.signatures, 'the evaluation time is not a valid date');
+    const verdicts = parsed.signatures.map((sig) => {
+      const cacheKey = sig.content ? `${trust.revision}:${createHash('sha256').update(sig.content).digest('base64')}` : '';
+      return verifySignature(sig, facts, seconds, authenticateCached, cacheKey);
+    });
+    const applied = applyVerdicts(untrustedImage as JsonObject, verdicts, at);
+    return { verdict: verdictOf(verdicts), signatures: verdicts, image: applied.image, changed: applied.changed, problems: [] };
+  }
+
+  return { verifyImage, trust };
+}
+
+function indeterminate(image: JsonObject, signatures: readonly UntrustedSignature[], message: string): VerifyResult {
+  const verdicts = signatures.map((sig): SignatureVerdict => ({
+    index: sig.index, name: sig.name, type: sig.type, format: 'unknown', trusted: false, forImage: false,
+    reason: 'Indeterminate', message, expired: false, revoked: false,
+  }));
+  return { verdict: verdictOf(verdicts) === 'Unsigned' ? 'Unsigned' : 'Untrusted', signatures: verdicts, image: null, changed: false, problems: [] };
+}
+
+function verdictOf(verdicts: readonly SignatureVerdict[]): Verdict {
+  if (verdicts.length === 0) return 'Unsigned';
+  return verdicts.some((v) => v.trusted && v.forImage) ? 'Trusted' : 'Untrusted';
+}
+
+function isTrustMaterial(value: TrustMaterial | readonly TrustRootSpec[]): value is TrustMaterial {
+  return !Array.isArray(value) && typeof (value as TrustMaterial).revision === 'string';
+}

@@ -1,0 +1,113 @@
+/**
+ * Trust material: the keys of every trust root, indexed for lookup, with a revision that changes
+ * whenever anything that could change a verdict changes. Built once (async: openpgp parses keys),
+ * then read synchronously on every verification.
+ */
+import { createHash } from 'node:crypto';
+import { ConfigError } from '../codes.js';
+import { readPgpKeys } from './openpgp-keys.js';
+import type { PgpKey } from './pgp-key.js';
+
+export const WEAK_ALGORITHMS = ['SHA1', 'DSA', 'RSA1024'] as const;
+export type WeakAlgorithm = (typeof WEAK_ALGORITHMS)[number];
+export type KeyValidity = 'now' | 'signingTime';
+
+/** One trust root as plain data: the edge reads files and hands over bytes. */
+export interface TrustRootSpec {
+  readonly name: string;
+  /** Written to `issuedBy` for signatures this root's keys made. */
+  readonly issuer?: { readonly commonName?: string; readonly organization?: string };
+  /** Keyrings: binary, armored, or armor preceded by a `gpg --list-keys` listing. */
+  readonly keyrings?: readonly { readonly data: Uint8Array; readonly source?: string }[];
+  readonly keyValidity?: KeyValidity;
+  /** Fingerprints (or 16-hex key IDs) revoked locally, whatever the keyring says. */
+  readonly revokedKeys?: readonly string[];
+  readonly allowWeakAlgorithms?: readonly WeakAlgorithm[];
+}
+
+export interface TrustRoot {
+  readonly name: string;
+  readonly issuer: { readonly commonName?: string; readonly organization?: string };
+  readonly keyValidity: KeyValidity;
+  readonly revokedKeys: ReadonlySet<string>;
+  readonly allowWeakAlgorithms: ReadonlySet<WeakAlgorithm>;
+}
+
+export interface TrustedKey {
+  readonly key: PgpKey;
+  readonly root: TrustRoot;
+}
+
+/** Opaque to callers: build it with `loadTrust`. */
+export interface TrustMaterial {
+  readonly revision: string;
+  readonly roots: readonly TrustRoot[];
+  readonly byKeyID: ReadonlyMap<string, readonly TrustedKey[]>;
+  readonly byFingerprint: ReadonlyMap<string, readonly TrustedKey[]>;
+}
+
+/** Builds trust material from trust root specs. Throws ConfigError for any invalid root or keyring. */
+export async function loadTrust(specs: readonly TrustRootSpec[]): Promise<TrustMaterial> {
+  if (specs.length === 0) throw new ConfigError('no trust roots: nothing could ever be trusted');
+  const revision = createHash('sha256');
+  const roots: TrustRoot[] = [];
+  const byKeyID = new Map<string, TrustedKey[]>();
+  const byFingerprint = new Map<string, TrustedKey[]>();
+  const names = new Set<string>();
+  for (const spec of specs) {
+    const root = toRoot(spec);
+    if (names.has(root.name)) throw new ConfigError(`two trust roots are named ${JSON.stringify(root.name)}`);
+    names.add(root.name);
+    roots.push(root);
+    revision.update(JSON.stringify({ ...root, revokedKeys: [...root.revokedKeys], allowWeakAlgorithms: [...root.allowWeakAlgorithms] }));
+    const keyrings = spec.keyrings ?? [];
+    if (keyrings.length === 0) throw new ConfigError(`trust root ${JSON.stringify(root.name)} has no keyring`);
+    for (const keyring of keyrings) {
+      revision.update(keyring.data);
+      for (const key of await readPgpKeys(keyring.data, keyring.source ?? root.name)) {
+        const entry = { key, root };
+        push(byKeyID, key.keyID, entry);
+        push(byFingerprint, key.fingerprint, entry);
+      }
+    }
+  }
+  return { revision: revision.digest('hex').slice(0, 16), roots, byKeyID, byFingerprint };
+}
+
+function toRoot(spec: TrustRootSpec): TrustRoot {
+  if (typeof spec.name !== 'string' || spec.name === '') throw new ConfigError('a trust root needs a name');
+  const keyValidity = spec.keyValidity ?? 'now';
+  if (keyValidity !== 'now' && keyValidity !== 'signingTime') {
+    throw new ConfigError(`trust root ${JSON.stringify(spec.name)}: keyValidity must be now or signingTime, not ${JSON.stringify(keyValidity)}`);
+  }
+  const revoked = new Set<string>();
+  for (const entry of spec.revokedKeys ?? []) {
+    const normal = normalizeKeyReference(entry);
+    if (normal === null) throw new ConfigError(`trust root ${JSON.stringify(spec.name)}: revokedKeys entry ${JSON.stringify(entry)} is not a fingerprint or key ID`);
+    revoked.add(normal);
+  }
+  for (const weak of spec.allowWeakAlgorithms ?? []) {
+    if (!(WEAK_ALGORITHMS as readonly string[]).includes(weak)) {
+      throw new ConfigError(`trust root ${JSON.stringify(spec.name)}: allowWeakAlgorithms accepts ${WEAK_ALGORITHMS.join(', ')}, not ${JSON.stringify(weak)}`);
+    }
+  }
+  return {
+    name: spec.name,
+    issuer: { ...(spec.issuer?.commonName ? { commonName: spec.issuer.commonName } : {}), ...(spec.issuer?.organization ? { organization: spec.issuer.organization } : {}) },
+    keyValidity,
+    revokedKeys: revoked,
+    allowWeakAlgorithms: new Set(spec.allowWeakAlgorithms ?? []),
+  };
+}
+
+/** Upper-case hex without `0x` or spaces; a 16-hex key ID or a 40/64-hex fingerprint. */
+export function normalizeKeyReference(value: string): string | null {
+  const hex = value.replace(/^0x/i, '').replace(/\s+/g, '').toUpperCase();
+  return /^(?:[0-9A-F]{16}|[0-9A-F]{40}|[0-9A-F]{64})$/.test(hex) ? hex : null;
+}
+
+function push<K, V>(map: Map<K, V[]>, key: K, value: V): void {
+  const list = map.get(key);
+  if (list) list.push(value);
+  else map.set(key, [value]);
+}

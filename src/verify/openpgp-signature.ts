@@ -1,0 +1,95 @@
+/**
+ * Steps 1-6 of contract section 2 for one OpenPGP simple-signing blob: bounds and message grammar,
+ * exactly one signature, a trusted signer, the cryptographic check, algorithm strength. What does
+ * not depend on the evaluation time is computed here once and cached by the engine; the time
+ * checks (step 6) are in `validity.ts`.
+ */
+import { fail, isFailure, type Failure } from '../codes.js';
+import { parseSignedMessage, type MessageLimits } from '../pgp/message.js';
+import { PUBLIC_KEY_ALGORITHM, type SignaturePacket } from '../pgp/signature-packet.js';
+import { verifySignature } from '../pgp/verify.js';
+import type { TrustMaterial, TrustedKey } from '../trust/material.js';
+
+/** A signature whose bytes verified under a key some trust root holds. */
+export interface AuthenticatedSignature {
+  readonly signer: TrustedKey;
+  readonly packet: SignaturePacket;
+  /** Authenticated: safe to parse now (but parse strictly: a trusted key can still sign junk). */
+  readonly payload: Uint8Array;
+}
+
+/** A failure, with the packet's key ID hint when the message got far enough to have one. */
+export interface RejectedSignature {
+  readonly failure: Failure;
+  readonly keyIDHint?: string;
+}
+
+/** Never throws. */
+export function authenticate(blob: Uint8Array, trust: TrustMaterial, limits: MessageLimits): AuthenticatedSignature | RejectedSignature {
+  const message = parseSignedMessage(blob, limits);
+  if (isFailure(message)) return { failure: message };
+  const packet = message.signature;
+  const keyIDHint = packet.issuerFingerprint?.slice(-16) ?? packet.issuerKeyIDs[0];
+  const reject = (failure: Failure): RejectedSignature => ({ failure, ...(keyIDHint ? { keyIDHint } : {}) });
+
+  const candidates = findCandidates(packet, trust);
+  if (candidates.length === 0) {
+    const tried = packet.issuerFingerprint ? `fingerprint ${packet.issuerFingerprint}` : `key ID ${packet.issuerKeyIDs.join(', ')}`;
+    return reject(fail('UnknownKey', `signed by ${tried}, which no trust root holds`));
+  }
+  const usable = candidates.filter((c) => c.key.unusable === undefined && c.key.verification !== undefined);
+  if (usable.length === 0) {
+    const first = candidates[0];
+    const why = first?.key.unusable ?? `algorithm ${first?.key.algorithm ?? '?'} is not supported`;
+    return reject(fail('UnknownKey', `key ${first?.key.fingerprint ?? '?'} in trust root ${first?.root.name ?? '?'} cannot sign: ${why}`));
+  }
+  const signer = usable.find((c) => c.key.verification && verifySignature(packet, message.untrustedPayload, c.key.verification));
+  if (!signer) {
+    return reject(fail('BadSignature', `signature does not verify with key ${usable.map((c) => c.key.fingerprint).join(', ')}`));
+  }
+  const weakness = weakAlgorithm(packet, signer);
+  if (weakness) return reject(fail('WeakAlgorithm', weakness));
+  return { signer, packet, payload: message.untrustedPayload };
+}
+
+export function isAuthenticated(value: AuthenticatedSignature | RejectedSignature): value is AuthenticatedSignature {
+  return 'signer' in value;
+}
+
+/**
+ * The hashed issuer fingerprint binds the signature to one key; key IDs are unhashed hints, so every
+ * key they name is a candidate and the cryptographic check decides.
+ */
+function findCandidates(packet: SignaturePacket, trust: TrustMaterial): readonly TrustedKey[] {
+  if (packet.issuerFingerprint) return trust.byFingerprint.get(packet.issuerFingerprint) ?? [];
+  const found: TrustedKey[] = [];
+  for (const keyID of packet.issuerKeyIDs) {
+    for (const entry of trust.byKeyID.get(keyID) ?? []) if (!found.includes(entry)) found.push(entry);
+  }
+  return found.filter((c) => c.key.verification === undefined || c.key.verification.algorithm === packet.publicKeyAlgorithm);
+}
+
+const HASH_WEAK: Readonly<Record<number, { name: string; allowedBy?: 'SHA1' }>> = {
+  1: { name: 'MD5' },
+  2: { name: 'SHA-1', allowedBy: 'SHA1' },
+  3: { name: 'RIPEMD-160' },
+};
+
+function weakAlgorithm(packet: SignaturePacket, signer: TrustedKey): string | null {
+  const allowed = signer.root.allowWeakAlgorithms;
+  const hash = HASH_WEAK[packet.hashAlgorithm];
+  if (hash && !(hash.allowedBy && allowed.has(hash.allowedBy))) {
+    return `data signature uses ${hash.name}${hash.allowedBy ? ` (allow it with allowWeakAlgorithms: [${hash.allowedBy}])` : ', which is never accepted'}`;
+  }
+  const { key } = signer;
+  if (key.verification?.algorithm === PUBLIC_KEY_ALGORITHM.dsa && !allowed.has('DSA')) {
+    return `${key.algorithm} key ${key.fingerprint} (DSA is weak; allow it with allowWeakAlgorithms: [DSA])`;
+  }
+  const isRsa = key.verification?.algorithm === PUBLIC_KEY_ALGORITHM.rsa || key.verification?.algorithm === PUBLIC_KEY_ALGORITHM.rsaSign;
+  if (isRsa && key.bits !== undefined && key.bits < 2048) {
+    if (key.bits < 1024 || !allowed.has('RSA1024')) {
+      return `${key.algorithm} key ${key.fingerprint} is under 2048 bits${key.bits >= 1024 ? ' (allow it with allowWeakAlgorithms: [RSA1024])' : ''}`;
+    }
+  }
+  return null;
+}

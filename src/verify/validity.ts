@@ -1,0 +1,59 @@
+/**
+ * Step 6 of contract section 2: is the signing key, and the signature, valid at the evaluation
+ * time? Under `keyValidity: signingTime` the key is judged at the signature's creation time, but a
+ * hard revocation (no reason, or key compromised) rejects every signature: a stolen key can backdate.
+ */
+import { fail, type Failure } from '../codes.js';
+import type { AuthenticatedSignature } from './openpgp-signature.js';
+
+/** Tolerated clock skew for signatures "from the future", in seconds. */
+export const CLOCK_SKEW_SECONDS = 300;
+
+export interface Validity {
+  /** The first failing check, or null when the signature is valid at `at`. */
+  readonly failure: Failure | null;
+  /** For the `Expired` condition: the signature or its key had expired at `at`. */
+  readonly expired: boolean;
+  /** For the `Revoked` condition: the key or subkey is revoked as of `at`. */
+  readonly revoked: boolean;
+}
+
+/** Never throws. `at` is the evaluation time in seconds since the epoch. */
+export function checkValidity(signature: AuthenticatedSignature, at: number): Validity {
+  const { key, root } = signature.signer;
+  const created = signature.packet.created;
+  const judgedAt = root.keyValidity === 'signingTime' ? created : at;
+  const locallyRevoked = root.revokedKeys.has(key.fingerprint) || root.revokedKeys.has(key.primaryFingerprint)
+    || root.revokedKeys.has(key.keyID) || root.revokedKeys.has(key.primaryFingerprint.slice(-16));
+  const revokedNow = locallyRevoked || key.revocations.some((r) => r.hard || r.time <= at);
+  const revokedForSignature = locallyRevoked || key.revocations.some((r) => r.hard || r.time <= judgedAt);
+  const signatureExpiry = signature.packet.expiresAfter ? created + signature.packet.expiresAfter : Infinity;
+  const keyExpiredNow = key.expires <= at;
+  const expired = keyExpiredNow || signatureExpiry <= at;
+  const result = (failure: Failure | null): Validity => ({ failure, expired, revoked: revokedNow });
+
+  if (revokedForSignature) {
+    const revocation = key.revocations.find((r) => r.hard || r.time <= judgedAt);
+    const why = locallyRevoked ? `revoked by trust root ${root.name}` : `revoked on ${iso(revocation?.time ?? 0)} (${revocation?.reason ?? 'no reason given'})`;
+    return result(fail('KeyRevoked', `${key.isSubkey ? 'subkey' : 'key'} ${key.fingerprint} is ${why}`));
+  }
+  if (created < key.created) {
+    return result(fail('NotYetValid', `signature made ${iso(created)}, before its key ${key.fingerprint} was created ${iso(key.created)}`));
+  }
+  if (created > at + CLOCK_SKEW_SECONDS) {
+    return result(fail('NotYetValid', `signature made ${iso(created)}, after the evaluation time ${iso(at)}`));
+  }
+  if (key.expires <= judgedAt) {
+    const when = root.keyValidity === 'signingTime' ? `when the signature was made (${iso(created)})` : `at ${iso(at)}`;
+    return result(fail('KeyExpired', `key ${key.fingerprint} expired ${iso(key.expires)}, before the evaluation ${when}`));
+  }
+  if (signatureExpiry <= at) {
+    return result(fail('SignatureExpired', `signature expired ${iso(signatureExpiry)}, before the evaluation time ${iso(at)}`));
+  }
+  return result(null);
+}
+
+export function iso(seconds: number): string {
+  if (!Number.isFinite(seconds)) return 'never';
+  return new Date(seconds * 1000).toISOString().replace('.000Z', 'Z');
+}
