@@ -6,6 +6,6 @@ export default defineConfig({
     testTimeout: 30_000,
     // Two-core CI machines: keep workers to the core count.
     maxWorkers: 2,
+    benchmark: { include: ['bench/**/*.bench.ts'] },
   },
-  bench: { include: ['bench/**/*.bench.ts'] },
 });

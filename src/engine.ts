@@ -19,7 +19,7 @@ export interface EngineOptions {
   /** Trust material from `loadTrust`, or trust root specs to load. */
   readonly trust: TrustMaterial | readonly TrustRootSpec[];
   /** A containers policy.json `signedIdentity` rule; default `matchRepoDigestOrExact`. */
-  readonly identityRule?: IdentityRule | string;
+  readonly identityRule?: IdentityRule | string | Readonly<Record<string, unknown>>;
   /** The evaluation time when a call gives no `at`. */
   readonly clock: () => Date;
   /** Cache of signature authentication results; `false` turns it off. */
@@ -85,7 +85,7 @@ export async function createEngine(options: EngineOptions): Promise<Engine> {
     };
     const seconds = Math.floor(at.getTime() / 1000);
     // An unusable evaluation time must not slip through the time comparisons as NaN.
-    if (!Number.isFinite(seconds)) return indeterminate(untrustedImage as JsonObject, parsed.signatures, 'the evaluation time is not a valid date');
+    if (!Number.isFinite(seconds)) return indeterminate(parsed.signatures, 'the evaluation time is not a valid date');
     const verdicts = parsed.signatures.map((sig) => {
       const cacheKey = sig.content ? `${trust.revision}:${createHash('sha256').update(sig.content).digest('base64')}` : '';
       return verifySignature(sig, facts, seconds, authenticateCached, cacheKey);
@@ -97,7 +97,7 @@ export async function createEngine(options: EngineOptions): Promise<Engine> {
   return { verifyImage, trust };
 }
 
-function indeterminate(image: JsonObject, signatures: readonly UntrustedSignature[], message: string): VerifyResult {
+function indeterminate(signatures: readonly UntrustedSignature[], message: string): VerifyResult {
   const verdicts = signatures.map((sig): SignatureVerdict => ({
     index: sig.index, name: sig.name, type: sig.type, format: 'unknown', trusted: false, forImage: false,
     reason: 'Indeterminate', message, expired: false, revoked: false,

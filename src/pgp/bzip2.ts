@@ -25,6 +25,13 @@ export function decodeBzip2(input: Uint8Array, maxOutput: number): Uint8Array | 
   let pos = 0;
   const source = {
     readByte: (): number => (pos < input.length ? (input[pos++] ?? -1) : -1),
+    read: (into: Uint8Array, offset: number, count: number): number => {
+      if (pos >= input.length) return -1;
+      const n = Math.min(count, input.length - pos);
+      into.set(input.subarray(pos, pos + n), offset);
+      pos += n;
+      return n;
+    },
     seek: (to: number): void => {
       pos = to;
     },

@@ -2,6 +2,7 @@
 declare module 'seek-bzip' {
   interface ByteSource {
     readByte(): number;
+    read(into: Uint8Array, offset: number, count: number): number;
     seek(pos: number): void;
     eof(): boolean;
   }

@@ -1,0 +1,54 @@
+/**
+ * The informative members of an `ImageSignature` (formats.md 1.2, 1.4), computed from verified data
+ * only. Nothing here reads the untrusted values already on the Image.
+ */
+import type { JsonObject, SignatureVerdict, SignedClaims } from '../types.js';
+
+/** The informative members, in the order they are written when new (OpenShift's field order). */
+export const INFORMATIVE_FIELDS = ['imageIdentity', 'signedClaims', 'created', 'issuedBy', 'issuedTo'] as const;
+
+/** One of {@link INFORMATIVE_FIELDS}. */
+export type InformativeField = (typeof INFORMATIVE_FIELDS)[number];
+
+/**
+ * The value of each informative member for a verdict; `undefined` means "delete the member".
+ * `issuedBy`, `issuedTo` and `created` come from `verdict.signer` (and `verdict.created`);
+ * `imageIdentity` and `signedClaims` from `verdict.claims`. An issuer with neither common name nor
+ * organization gives no `issuedBy`; `issuedTo.publicKeyID` is always the primary key fingerprint.
+ */
+export function informativeFields(verdict: SignatureVerdict): Record<InformativeField, unknown> {
+  const { signer, claims } = verdict;
+  let issuedBy: JsonObject | undefined;
+  let issuedTo: JsonObject | undefined;
+  if (signer) {
+    const by: JsonObject = {};
+    if (signer.issuer.commonName !== undefined) by['commonName'] = signer.issuer.commonName;
+    if (signer.issuer.organization !== undefined) by['organization'] = signer.issuer.organization;
+    if (Object.keys(by).length > 0) issuedBy = by;
+    issuedTo = {};
+    if (signer.commonName !== undefined) issuedTo['commonName'] = signer.commonName;
+    if (signer.organization !== undefined) issuedTo['organization'] = signer.organization;
+    issuedTo['publicKeyID'] = signer.fingerprint;
+  }
+  return {
+    imageIdentity: claims?.dockerReference,
+    signedClaims: claims ? signedClaims(claims) : undefined,
+    created: signer ? verdict.created : undefined,
+    issuedBy,
+    issuedTo,
+  };
+}
+
+/** `signedClaims` string map: the payload's digest, reference, creator and timestamp (decimal). */
+export function signedClaims(claims: SignedClaims): Record<string, string> {
+  const map: Record<string, string> = {
+    'docker-manifest-digest': claims.manifestDigest,
+    'docker-reference': claims.dockerReference,
+  };
+  if (claims.creator !== undefined) map['creator'] = claims.creator;
+  const { timestamp } = claims;
+  if (timestamp !== undefined && Number.isFinite(timestamp)) {
+    map['timestamp'] = Number.isInteger(timestamp) ? BigInt(timestamp).toString() : String(timestamp);
+  }
+  return map;
+}

@@ -1,0 +1,47 @@
+/** `-o table`: one line per signature, for people. Untrusted text is flattened to one line. */
+import { oneLine } from '../codes.js';
+import type { ReportItem, VerificationReport } from './report.js';
+
+const HEADERS = ['IMAGE', 'VERDICT', 'SIGNATURE', 'REASON', 'SIGNER', 'MESSAGE'] as const;
+
+export function renderTable(report: VerificationReport): string {
+  const rows: string[][] = [];
+  for (const item of report.items) {
+    const image = imageLabel(item);
+    if (item.signatures.length === 0) rows.push([image, item.verdict, '-', 'Unsigned', '-', 'the Image has no signatures']);
+    for (const sig of item.signatures) {
+      const signer = sig.fingerprint
+        ? `${sig.signer?.commonName ?? sig.fingerprint.slice(-16)} (${sig.trustRoot ?? ''})`
+        : sig.keyID ? `key ${sig.keyID}?` : '-';
+      rows.push([image, item.verdict, shortName(sig.name), sig.reason, signer, sig.message]);
+    }
+  }
+  const widths = HEADERS.map((h, i) => Math.min(i === 0 ? 60 : 40, Math.max(h.length, ...rows.map((r) => (r[i] ?? '').length))));
+  const line = (cells: readonly string[]): string => {
+    const text = cells.map((c, i) => (i === cells.length - 1 ? c : fit(c, widths[i] ?? 10).padEnd(widths[i] ?? 10))).join('  ');
+    return oneLine(text).trimEnd();
+  };
+  const counts = { Trusted: 0, Untrusted: 0, Unsigned: 0 };
+  for (const item of report.items) counts[item.verdict]++;
+  const summary = `${report.items.length} image${report.items.length === 1 ? '' : 's'}: ${counts.Trusted} Trusted, ${counts.Untrusted} Untrusted, ${counts.Unsigned} Unsigned`
+    + (report.errors.length > 0 ? `, ${report.errors.length} input error${report.errors.length === 1 ? '' : 's'}` : '')
+    + ` (evaluated at ${report.evaluationTime})`;
+  return [line(HEADERS), ...rows.map(line), '', summary].join('\n') + '\n';
+}
+
+function imageLabel(item: ReportItem): string {
+  const ref = item.dockerImageReference;
+  if (!ref) return item.image;
+  const at = ref.indexOf('@');
+  return at > 0 ? `${ref.slice(0, at)}@${item.image.slice(0, 19)}…` : ref;
+}
+
+function shortName(name: string): string {
+  const at = name.indexOf('@');
+  const id = at >= 0 ? name.slice(at + 1) : name;
+  return id.length > 12 ? `${id.slice(0, 12)}…` : id || '-';
+}
+
+function fit(text: string, width: number): string {
+  return text.length > width ? `${text.slice(0, Math.max(0, width - 1))}…` : text;
+}

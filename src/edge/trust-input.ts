@@ -1,0 +1,140 @@
+/**
+ * Reads `--trust` arguments into trust root specs: YAML `TrustRoot` documents (keyring paths
+ * relative to the document), bare keyrings, or directories of them. Throws ConfigError naming the
+ * file (and line) for anything it cannot use; an unreadable trust root is never an empty one.
+ */
+import { readFile, readdir, stat } from 'node:fs/promises';
+import { basename, dirname, extname, join, resolve } from 'node:path';
+import { ConfigError } from '../codes.js';
+import type { TrustRootSpec, WeakAlgorithm, KeyValidity } from '../trust/material.js';
+import { parseYamlDocuments, type YamlDocument } from './yaml.js';
+
+const YAML_EXTENSIONS = new Set(['.yaml', '.yml', '.json']);
+const KEYRING_EXTENSIONS = new Set(['.gpg', '.asc', '.pub', '.txt', '.key', '.kbx', '.pgp']);
+const PEM_EXTENSIONS = new Set(['.pem', '.crt', '.cer']);
+const MAX_FILE_BYTES = 16 << 20;
+
+/** Throws ConfigError. Directories are read in sorted order, so trust root order is stable. */
+export async function readTrustSources(paths: readonly string[]): Promise<TrustRootSpec[]> {
+  const specs: TrustRootSpec[] = [];
+  for (const path of paths) specs.push(...(await readTrustPath(path, true)));
+  if (specs.length === 0) throw new ConfigError(`no trust roots found in ${paths.join(', ')}`);
+  return specs;
+}
+
+async function readTrustPath(path: string, explicit: boolean): Promise<TrustRootSpec[]> {
+  const info = await stat(path).catch((error: NodeJS.ErrnoException) => {
+    throw new ConfigError(`--trust ${path}: ${error.code === 'ENOENT' ? 'no such file or directory' : error.message}`);
+  });
+  if (info.isDirectory()) {
+    const entries = (await readdir(path)).sort();
+    const specs: TrustRootSpec[] = [];
+    for (const entry of entries) {
+      const child = join(path, entry);
+      const childInfo = await stat(child);
+      const ext = extname(entry).toLowerCase();
+      // Keyrings referenced by a TrustRoot live beside it in sub-folders; only files here are roots.
+      if (childInfo.isFile() && (YAML_EXTENSIONS.has(ext) || KEYRING_EXTENSIONS.has(ext) || PEM_EXTENSIONS.has(ext))) {
+        specs.push(...(await readTrustPath(child, false)));
+      }
+    }
+    return specs;
+  }
+  const ext = extname(path).toLowerCase();
+  if (info.size > MAX_FILE_BYTES) throw new ConfigError(`${path}: larger than ${MAX_FILE_BYTES} bytes`);
+  const data = await readFile(path);
+  if (YAML_EXTENSIONS.has(ext)) return readTrustDocuments(data.toString('utf8'), path);
+  if (PEM_EXTENSIONS.has(ext) || data.includes('-----BEGIN CERTIFICATE-----')) {
+    throw new ConfigError(`${path}: X.509 CA bundles are not supported yet (OpenPGP keyrings only)`);
+  }
+  if (!explicit && !KEYRING_EXTENSIONS.has(ext)) return [];
+  return [{ name: basename(path, extname(path)), keyrings: [{ data, source: path }] }];
+}
+
+async function readTrustDocuments(text: string, path: string): Promise<TrustRootSpec[]> {
+  const parsed = parseYamlDocuments(text, path);
+  if (!parsed.ok) throw new ConfigError(`${path}:${parsed.error.line}:${parsed.error.col}: ${parsed.error.message}`);
+  const specs: TrustRootSpec[] = [];
+  for (const doc of parsed.documents) specs.push(await toSpec(doc, path));
+  return specs;
+}
+
+const SPEC_KEYS = ['issuer', 'openpgp', 'x509', 'keyValidity', 'revokedKeys', 'allowWeakAlgorithms'];
+
+async function toSpec(doc: YamlDocument, path: string): Promise<TrustRootSpec> {
+  const where = (at: (string | number)[]): string => `${path}:${doc.lineOf(at) ?? doc.line}`;
+  const value = doc.value;
+  const problem = (at: (string | number)[], message: string): never => {
+    throw new ConfigError(`${where(at)}: ${message}`);
+  };
+  if (!isObject(value)) return problem([], 'a trust root document must be a mapping');
+  if (value['apiVersion'] !== 'imagetrust.io/v1alpha1' || value['kind'] !== 'TrustRoot') {
+    return problem([], 'expected apiVersion imagetrust.io/v1alpha1, kind TrustRoot');
+  }
+  onlyKeys(value, ['apiVersion', 'kind', 'metadata', 'spec'], [], problem);
+  const metadata = value['metadata'];
+  const name = isObject(metadata) ? metadata['name'] : undefined;
+  if (typeof name !== 'string' || name === '') return problem(['metadata'], 'metadata.name is required');
+  const spec = value['spec'];
+  if (!isObject(spec)) return problem(['spec'], 'spec is required');
+  onlyKeys(spec, SPEC_KEYS, ['spec'], problem);
+  if (spec['x509'] !== undefined) return problem(['spec', 'x509'], 'X.509 CA bundles are not supported yet (OpenPGP keyrings only)');
+
+  const openpgp = spec['openpgp'];
+  if (!isObject(openpgp)) return problem(['spec'], 'spec.openpgp is required');
+  onlyKeys(openpgp, ['keyring', 'keyringData'], ['spec', 'openpgp'], problem);
+  const keyring = openpgp['keyring'];
+  const keyringData = openpgp['keyringData'];
+  if ((keyring === undefined) === (keyringData === undefined)) {
+    return problem(['spec', 'openpgp'], 'spec.openpgp needs exactly one of keyring or keyringData');
+  }
+  let data: Uint8Array;
+  let source: string;
+  if (typeof keyring === 'string') {
+    source = resolve(dirname(path), keyring);
+    data = await readFile(source).catch(() => problem(['spec', 'openpgp', 'keyring'], `cannot read keyring ${source}`));
+  } else if (typeof keyringData === 'string') {
+    source = `${path} (keyringData)`;
+    data = Buffer.from(keyringData, 'utf8');
+  } else {
+    return problem(['spec', 'openpgp'], 'keyring must be a path and keyringData armored text');
+  }
+
+  const issuer = spec['issuer'];
+  if (issuer !== undefined) {
+    if (!isObject(issuer)) return problem(['spec', 'issuer'], 'spec.issuer must be a mapping');
+    onlyKeys(issuer, ['commonName', 'organization'], ['spec', 'issuer'], problem);
+  }
+  const text = (v: unknown, at: string[]): string | undefined => {
+    if (v === undefined) return undefined;
+    return typeof v === 'string' ? v : problem(at, 'must be a string');
+  };
+  const list = (v: unknown, at: string[]): string[] => {
+    if (v === undefined) return [];
+    if (!Array.isArray(v) || v.some((x) => typeof x !== 'string')) return problem(at, 'must be a list of strings');
+    return v as string[];
+  };
+  const commonName = isObject(issuer) ? text(issuer['commonName'], ['spec', 'issuer', 'commonName']) : undefined;
+  const organization = isObject(issuer) ? text(issuer['organization'], ['spec', 'issuer', 'organization']) : undefined;
+  const keyValidity = text(spec['keyValidity'], ['spec', 'keyValidity']);
+  return {
+    name,
+    ...(commonName !== undefined || organization !== undefined
+      ? { issuer: { ...(commonName !== undefined ? { commonName } : {}), ...(organization !== undefined ? { organization } : {}) } }
+      : {}),
+    keyrings: [{ data, source }],
+    ...(keyValidity !== undefined ? { keyValidity: keyValidity as KeyValidity } : {}),
+    revokedKeys: list(spec['revokedKeys'], ['spec', 'revokedKeys']),
+    allowWeakAlgorithms: list(spec['allowWeakAlgorithms'], ['spec', 'allowWeakAlgorithms']) as WeakAlgorithm[],
+  };
+}
+
+function onlyKeys(value: Record<string, unknown>, allowed: readonly string[], at: (string | number)[], problem: (at: (string | number)[], m: string) => never): void {
+  for (const key of Object.keys(value)) {
+    if (!allowed.includes(key)) problem([...at, key], `unknown field ${JSON.stringify(key)} (allowed: ${allowed.join(', ')})`);
+  }
+}
+
+function isObject(value: unknown): value is Record<string, unknown> {
+  return typeof value === 'object' && value !== null && !Array.isArray(value);
+}
