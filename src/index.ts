@@ -1,0 +1,31 @@
+/**
+ * imagetrust's library API. Everything else is internal. Shapes are exported as types; crypto
+ * library types never appear here.
+ */
+import { createEngine as createCoreEngine, type Engine, type EngineOptions } from './engine.js';
+import { systemClock } from './edge/system-clock.js';
+
+export type { Engine, VerifyOptions, VerifyResult } from './engine.js';
+
+/** Options of `createEngine`; `clock` defaults to the system clock. */
+export type CreateEngineOptions = Omit<EngineOptions, 'clock'> & { readonly clock?: () => Date };
+
+/**
+ * Builds a verification engine over trust roots. Throws (rejects with) ConfigError for invalid
+ * trust roots, identity rules or limits; the engine's `verifyImage` never throws for bad input.
+ */
+export function createEngine(options: CreateEngineOptions): Promise<Engine> {
+  return createCoreEngine({ ...options, clock: options.clock ?? systemClock });
+}
+
+export { loadTrust, WEAK_ALGORITHMS } from './trust/material.js';
+export type { TrustMaterial, TrustRootSpec, KeyValidity, WeakAlgorithm } from './trust/material.js';
+export { readTrustSources } from './edge/trust-input.js';
+export { readImageDocuments } from './edge/image-input.js';
+export { REASON_CODES, ConfigError, isReasonCode } from './codes.js';
+export type { ReasonCode } from './codes.js';
+export { IDENTITY_RULE_TYPES, parseIdentityRule, matchIdentity } from './identity/rules.js';
+export type { IdentityRule } from './identity/rules.js';
+export { parseReference } from './identity/reference.js';
+export { CONDITION_TYPES, applyVerdicts } from './conditions.js';
+export type { SignatureVerdict, SignatureCondition, SignedClaims, VerifiedSigner, Verdict } from './types.js';
