@@ -43,6 +43,8 @@ export interface VerificationReport {
   readonly apiVersion: 'imagetrust.io/v1alpha1';
   readonly kind: 'VerificationReport';
   readonly evaluationTime: string;
+  readonly identityRule: string;
+  readonly expectedIdentity?: string;
   readonly items: readonly ReportItem[];
   readonly errors: readonly ReportError[];
 }

@@ -16,7 +16,7 @@ export function renderTable(report: VerificationReport): string {
       rows.push([image, item.verdict, shortName(sig.name), sig.reason, signer, sig.message]);
     }
   }
-  const widths = HEADERS.map((h, i) => Math.min(i === 0 ? 60 : 40, Math.max(h.length, ...rows.map((r) => (r[i] ?? '').length))));
+  const widths = HEADERS.map((h, i) => Math.min(i === 0 ? 60 : 56, Math.max(h.length, ...rows.map((r) => (r[i] ?? '').length))));
   const line = (cells: readonly string[]): string => {
     const text = cells.map((c, i) => (i === cells.length - 1 ? c : fit(c, widths[i] ?? 10).padEnd(widths[i] ?? 10))).join('  ');
     return oneLine(text).trimEnd();

@@ -6,7 +6,7 @@
 import { readFile, readdir, stat } from 'node:fs/promises';
 import { basename, dirname, extname, join, resolve } from 'node:path';
 import { ConfigError } from '../codes.js';
-import type { TrustRootSpec, WeakAlgorithm, KeyValidity } from '../trust/material.js';
+import { normalizeKeyReference, WEAK_ALGORITHMS, type KeyValidity, type TrustRootSpec, type WeakAlgorithm } from '../trust/material.js';
 import { parseYamlDocuments, type YamlDocument } from './yaml.js';
 
 const YAML_EXTENSIONS = new Set(['.yaml', '.yml', '.json']);
@@ -31,7 +31,9 @@ async function readTrustPath(path: string, explicit: boolean): Promise<TrustRoot
     const specs: TrustRootSpec[] = [];
     for (const entry of entries) {
       const child = join(path, entry);
-      const childInfo = await stat(child);
+      const childInfo = await stat(child).catch((error: NodeJS.ErrnoException) => {
+        throw new ConfigError(`--trust ${child}: ${error.code === 'ENOENT' ? 'broken link or vanished file' : error.message}`);
+      });
       const ext = extname(entry).toLowerCase();
       // Keyrings referenced by a TrustRoot live beside it in sub-folders; only files here are roots.
       if (childInfo.isFile() && (YAML_EXTENSIONS.has(ext) || KEYRING_EXTENSIONS.has(ext) || PEM_EXTENSIONS.has(ext))) {
@@ -92,7 +94,8 @@ async function toSpec(doc: YamlDocument, path: string): Promise<TrustRootSpec> {
   let source: string;
   if (typeof keyring === 'string') {
     source = resolve(dirname(path), keyring);
-    data = await readFile(source).catch(() => problem(['spec', 'openpgp', 'keyring'], `cannot read keyring ${source}`));
+    data = await readFile(source).catch((error: NodeJS.ErrnoException) =>
+      problem(['spec', 'openpgp', 'keyring'], `cannot read keyring ${source}: ${error.code === 'ENOENT' ? 'no such file' : error.code === 'EISDIR' ? 'is a directory' : error.message}`));
   } else if (typeof keyringData === 'string') {
     source = `${path} (keyringData)`;
     data = Buffer.from(keyringData, 'utf8');
@@ -117,6 +120,17 @@ async function toSpec(doc: YamlDocument, path: string): Promise<TrustRootSpec> {
   const commonName = isObject(issuer) ? text(issuer['commonName'], ['spec', 'issuer', 'commonName']) : undefined;
   const organization = isObject(issuer) ? text(issuer['organization'], ['spec', 'issuer', 'organization']) : undefined;
   const keyValidity = text(spec['keyValidity'], ['spec', 'keyValidity']);
+  if (keyValidity !== undefined && keyValidity !== 'now' && keyValidity !== 'signingTime') {
+    problem(['spec', 'keyValidity'], `keyValidity must be now or signingTime, not ${JSON.stringify(keyValidity)}`);
+  }
+  const revokedKeys = list(spec['revokedKeys'], ['spec', 'revokedKeys']);
+  revokedKeys.forEach((key, i) => {
+    if (normalizeKeyReference(key) === null) problem(['spec', 'revokedKeys', i], `${JSON.stringify(key)} is not a fingerprint or 16-hex key ID`);
+  });
+  const allowWeak = list(spec['allowWeakAlgorithms'], ['spec', 'allowWeakAlgorithms']);
+  allowWeak.forEach((weak, i) => {
+    if (!(WEAK_ALGORITHMS as readonly string[]).includes(weak)) problem(['spec', 'allowWeakAlgorithms', i], `allowWeakAlgorithms accepts ${WEAK_ALGORITHMS.join(', ')}, not ${JSON.stringify(weak)}`);
+  });
   return {
     name,
     ...(commonName !== undefined || organization !== undefined
@@ -124,8 +138,8 @@ async function toSpec(doc: YamlDocument, path: string): Promise<TrustRootSpec> {
       : {}),
     keyrings: [{ data, source }],
     ...(keyValidity !== undefined ? { keyValidity: keyValidity as KeyValidity } : {}),
-    revokedKeys: list(spec['revokedKeys'], ['spec', 'revokedKeys']),
-    allowWeakAlgorithms: list(spec['allowWeakAlgorithms'], ['spec', 'allowWeakAlgorithms']) as WeakAlgorithm[],
+    revokedKeys,
+    allowWeakAlgorithms: allowWeak as WeakAlgorithm[],
   };
 }
 

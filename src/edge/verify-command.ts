@@ -3,6 +3,8 @@ import { ConfigError } from '../codes.js';
 import { createEngine, type VerifyResult } from '../engine.js';
 import { inputProblems, parseImage } from '../image/parse.js';
 import { isNameOnly, isReferenceProblem, parseReference } from '../identity/reference.js';
+import { IDENTITY_RULE_TYPES, parseIdentityRule, type IdentityRule } from '../identity/rules.js';
+import { DEFAULT_MESSAGE_LIMITS } from '../pgp/message.js';
 import type { JsonObject } from '../types.js';
 import type { CliIO } from './cli.js';
 import { readImageDocuments } from './image-input.js';
@@ -26,7 +28,7 @@ export async function runVerify(inputs: readonly string[], options: VerifyComman
   const expectedIdentity = options.expectedIdentity === undefined ? undefined : normalizeExpectedIdentity(options.expectedIdentity);
   const engine = await createEngine({
     trust: await readTrustSources(options.trust),
-    identityRule: parseRuleOption(options.identityRule) as Readonly<Record<string, unknown>> | string,
+    identityRule: parseRuleOption(options.identityRule),
     clock: io.now,
     ...(options.cache ? {} : { cache: false as const }),
   });
@@ -49,17 +51,20 @@ export async function runVerify(inputs: readonly string[], options: VerifyComman
       for (const problem of result.problems) inputError(doc.source, `${doc.path}${problem.path}`, problem.message);
       continue;
     }
-    const parsed = parseImage(doc.image);
+    const parsed = parseImage(doc.image, { maxContentBytes: DEFAULT_MESSAGE_LIMITS.maxBlobBytes });
     if (!('problems' in parsed)) {
       for (const problem of inputProblems(parsed)) inputError(doc.source, `${doc.path}${problem.path}`, problem.message);
       items.push(reportItem(parsed, doc.path ? `${doc.source} ${doc.path}` : doc.source, result));
     }
     if (result.image) images.push(result.image);
   }
+  if (items.length === 0 && errors.length === 0) inputError(inputs.join(' '), '', 'no Images found');
   const report: VerificationReport = {
     apiVersion: 'imagetrust.io/v1alpha1',
     kind: 'VerificationReport',
     evaluationTime: at.toISOString().replace(/\.\d{3}Z$/, 'Z'),
+    identityRule: options.identityRule,
+    ...(expectedIdentity ? { expectedIdentity } : {}),
     items,
     errors,
   };
@@ -91,12 +96,19 @@ function normalizeExpectedIdentity(value: string): string {
   return isNameOnly(ref) ? `${ref.canonical}:latest` : ref.canonical;
 }
 
-function parseRuleOption(value: string): unknown {
-  if (!value.trimStart().startsWith('{')) return value;
+function parseRuleOption(value: string): IdentityRule {
+  let rule: unknown = value;
+  if (value.trimStart().startsWith('{')) {
+    try {
+      rule = JSON.parse(value) as unknown;
+    } catch {
+      throw new ConfigError(`--identity-rule is neither a rule name nor valid JSON: ${value}`);
+    }
+  }
   try {
-    return JSON.parse(value) as unknown;
-  } catch {
-    throw new ConfigError(`--identity-rule is neither a rule name nor valid JSON: ${value}`);
+    return parseIdentityRule(rule);
+  } catch (error) {
+    throw new ConfigError(`--identity-rule: ${(error as Error).message} (rules: ${IDENTITY_RULE_TYPES.join(', ')})`);
   }
 }
 

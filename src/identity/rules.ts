@@ -170,7 +170,7 @@ function noMatch(message: string): IdentityMatch {
 
 function differs(signed: DockerReference, expected: string, label: string, why?: string): IdentityMatch {
   const tail = why === undefined ? '' : `: ${why}`;
-  return noMatch(`Signed identity ${quote(signed.canonical)} does not match expected ${expected} (${label}${tail})`);
+  return noMatch(`signed identity ${quote(signed.canonical)} does not match expected ${expected} (${label}${tail})`);
 }
 
 /** Both must carry a tag or digest and be equal once normalized (matchExact, exactReference). */
@@ -203,14 +203,14 @@ function repoDigestOrExact(label: string, intended: DockerReference, signed: Doc
  */
 export function matchIdentity(rule: IdentityRule, imageIdentity: string, signedReference: string): IdentityMatch {
   if (typeof rule !== 'object' || rule === null) return noMatch('Identity rule is not an object');
-  const signed = parseSide(signedReference, (q) => `Invalid docker reference ${q} in signature`);
+  const signed = parseSide(signedReference, (q) => `invalid docker reference ${q} in signature`);
   let intended: Side;
   switch (rule.type) {
     case 'exactReference':
-      intended = parseSide(rule.dockerReference, (q) => `Invalid dockerReference ${q} in identity rule`);
+      intended = parseSide(rule.dockerReference, (q) => `invalid dockerReference ${q} in identity rule`);
       break;
     case 'exactRepository':
-      intended = parseSide(rule.dockerRepository, (q) => `Invalid dockerRepository ${q} in identity rule`);
+      intended = parseSide(rule.dockerRepository, (q) => `invalid dockerRepository ${q} in identity rule`);
       break;
     case 'remapIdentity':
       if (typeof rule.prefix !== 'string' || typeof rule.signedPrefix !== 'string') {

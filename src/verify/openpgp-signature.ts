@@ -79,7 +79,7 @@ function weakAlgorithm(packet: SignaturePacket, signer: TrustedKey): string | nu
   const allowed = signer.root.allowWeakAlgorithms;
   const hash = HASH_WEAK[packet.hashAlgorithm];
   if (hash && !(hash.allowedBy && allowed.has(hash.allowedBy))) {
-    return `data signature uses ${hash.name}${hash.allowedBy ? ` (allow it with allowWeakAlgorithms: [${hash.allowedBy}])` : ', which is never accepted'}`;
+    return `data signature by key ${signer.key.fingerprint} uses ${hash.name}${hash.allowedBy ? ` (allow it with allowWeakAlgorithms: [${hash.allowedBy}])` : ', which is never accepted'}`;
   }
   const { key } = signer;
   if (key.verification?.algorithm === PUBLIC_KEY_ALGORITHM.dsa && !allowed.has('DSA')) {
