@@ -8,7 +8,7 @@ import { LRUCache } from 'lru-cache';
 import { ConfigError } from './codes.js';
 import { applyVerdicts } from './conditions.js';
 import { parseImage, type ImageProblem, type UntrustedSignature } from './image/parse.js';
-import { DEFAULT_IDENTITY_RULE, parseIdentityRule, type IdentityRule } from './identity/rules.js';
+import { DEFAULT_IDENTITY_RULE, matchIdentity, parseIdentityRule, type IdentityMatch, type IdentityRule } from './identity/rules.js';
 import { DEFAULT_MESSAGE_LIMITS, type MessageLimits } from './pgp/message.js';
 import { loadTrust, type TrustMaterial, type TrustRootSpec } from './trust/material.js';
 import type { JsonObject, SignatureVerdict, Verdict } from './types.js';
@@ -66,6 +66,18 @@ export async function createEngine(options: EngineOptions): Promise<Engine> {
   if (typeof clock !== 'function') throw new ConfigError('createEngine needs a clock');
   const cache = options.cache === false ? null : new LRUCache<string, Authenticated>({ max: options.cache?.max ?? 10_000 });
 
+  // Pure in (expected, signed) for this engine's rule; bounded because both strings come from input.
+  const identityMemo = new LRUCache<string, IdentityMatch>({ max: 10_000 });
+  const matchUnderRule = (expected: string, signed: string): IdentityMatch => {
+    const key = `${expected}\n${signed}`;
+    let match = identityMemo.get(key);
+    if (match === undefined) {
+      match = matchIdentity(identityRule, expected, signed);
+      identityMemo.set(key, match);
+    }
+    return match;
+  };
+
   const authenticateCached = (content: Uint8Array, cacheKey: string): Authenticated => {
     const hit = cache?.get(cacheKey);
     if (hit) return hit;
@@ -81,7 +93,7 @@ export async function createEngine(options: EngineOptions): Promise<Engine> {
     const facts: ImageFacts = {
       digest: parsed.manifestDigest,
       expectedIdentity: verifyOptions.expectedIdentity ?? parsed.dockerImageReference,
-      identityRule,
+      matchIdentity: matchUnderRule,
     };
     const seconds = Math.floor(at.getTime() / 1000);
     // An unusable evaluation time must not slip through the time comparisons as NaN.

@@ -3,7 +3,7 @@
  * whenever anything that could change a verdict changes. Built once (async: openpgp parses keys),
  * then read synchronously on every verification.
  */
-import { createHash } from 'node:crypto';
+import { createHash, type Hash } from 'node:crypto';
 import { ConfigError } from '../codes.js';
 import { readPgpKeys } from './openpgp-keys.js';
 import type { PgpKey } from './pgp-key.js';
@@ -59,11 +59,12 @@ export async function loadTrust(specs: readonly TrustRootSpec[]): Promise<TrustM
     if (names.has(root.name)) throw new ConfigError(`two trust roots are named ${JSON.stringify(root.name)}`);
     names.add(root.name);
     roots.push(root);
-    revision.update(JSON.stringify({ ...root, revokedKeys: [...root.revokedKeys], allowWeakAlgorithms: [...root.allowWeakAlgorithms] }));
+    // Every part is length-prefixed, so no two different trust sets hash alike.
+    hashPart(revision, JSON.stringify({ ...root, revokedKeys: [...root.revokedKeys], allowWeakAlgorithms: [...root.allowWeakAlgorithms] }));
     const keyrings = spec.keyrings ?? [];
     if (keyrings.length === 0) throw new ConfigError(`trust root ${JSON.stringify(root.name)} has no keyring`);
     for (const keyring of keyrings) {
-      revision.update(keyring.data);
+      hashPart(revision, keyring.data);
       for (const key of await readPgpKeys(keyring.data, keyring.source ?? root.name)) {
         const entry = { key, root };
         push(byKeyID, key.keyID, entry);
@@ -104,6 +105,13 @@ function toRoot(spec: TrustRootSpec): TrustRoot {
 export function normalizeKeyReference(value: string): string | null {
   const hex = value.replace(/^0x/i, '').replace(/\s+/g, '').toUpperCase();
   return /^(?:[0-9A-F]{16}|[0-9A-F]{40}|[0-9A-F]{64})$/.test(hex) ? hex : null;
+}
+
+function hashPart(hash: Hash, part: string | Uint8Array): void {
+  const bytes = typeof part === 'string' ? Buffer.from(part, 'utf8') : part;
+  const length = Buffer.alloc(8);
+  length.writeBigUInt64BE(BigInt(bytes.length));
+  hash.update(length).update(bytes);
 }
 
 function push<K, V>(map: Map<K, V[]>, key: K, value: V): void {

@@ -5,6 +5,9 @@
  * checks (step 6) are in `validity.ts`.
  */
 import { fail, isFailure, type Failure } from '../codes.js';
+import { parsePayload } from '../claims/payload.js';
+import type { SignedClaims, VerifiedSigner } from '../types.js';
+import { iso } from './validity.js';
 import { parseSignedMessage, type MessageLimits } from '../pgp/message.js';
 import { PUBLIC_KEY_ALGORITHM, type SignaturePacket } from '../pgp/signature-packet.js';
 import { verifySignature } from '../pgp/verify.js';
@@ -12,10 +15,30 @@ import type { TrustMaterial, TrustedKey } from '../trust/material.js';
 
 /** A signature whose bytes verified under a key some trust root holds. */
 export interface AuthenticatedSignature {
-  readonly signer: TrustedKey;
+  /**
+   * Every trust root that holds the signing key and accepts its algorithms, in trust order. The
+   * signature is judged under each (validity depends on the root's settings); the first that
+   * accepts it is reported.
+   */
+  readonly holders: readonly Holder[];
+  /** A trust root that revokes this key locally: that revocation wins over every other root. */
+  readonly locallyRevokedBy?: string;
+  /** Signature creation time, RFC 3339. */
+  readonly created: string;
   readonly packet: SignaturePacket;
-  /** Authenticated: safe to parse now (but parse strictly: a trusted key can still sign junk). */
-  readonly payload: Uint8Array;
+  /**
+   * The strict parse of the authenticated payload (step 7). Computed here so the cache holds it,
+   * but reported only after the validity checks of step 6 passed.
+   */
+  readonly claims: SignedClaims | Failure;
+}
+
+export interface Holder {
+  readonly key: TrustedKey;
+  /** The signer as verdicts report it (primary fingerprint, user ID, trust root). */
+  readonly signer: VerifiedSigner;
+  /** The verdict message when every check passes. */
+  readonly verifiedMessage: string;
 }
 
 /** A failure, with the packet's key ID hint when the message got far enough to have one. */
@@ -47,13 +70,47 @@ export function authenticate(blob: Uint8Array, trust: TrustMaterial, limits: Mes
   if (!signer) {
     return reject(fail('BadSignature', `signature does not verify with key ${usable.map((c) => c.key.fingerprint).join(', ')}`));
   }
-  const weakness = weakAlgorithm(packet, signer);
-  if (weakness) return reject(fail('WeakAlgorithm', weakness));
-  return { signer, packet, payload: message.untrustedPayload };
+  // The same key may sit in several roots with different settings: none may be ignored.
+  const sameKey = usable.filter((c) => c.key.fingerprint === signer.key.fingerprint);
+  const strongEnough = sameKey.filter((c) => weakAlgorithm(packet, c) === null);
+  if (strongEnough.length === 0) return reject(fail('WeakAlgorithm', weakAlgorithm(packet, signer) ?? 'weak algorithm'));
+  // Only now, with the bytes authenticated, is the payload parsed (strictly: a trusted key can sign junk).
+  const claims = parsePayload(message.untrustedPayload);
+  const forIdentity = isFailure(claims) ? '' : ` for ${claims.dockerReference}`;
+  const holders = strongEnough.map((key): Holder => {
+    const reported = toSigner(key);
+    return { key, signer: reported, verifiedMessage: `signed by ${reported.fingerprint} (${reported.trustRoot})${forIdentity}` };
+  });
+  const revoker = sameKey.find((c) => locallyRevokes(c));
+  return {
+    holders,
+    ...(revoker ? { locallyRevokedBy: revoker.root.name } : {}),
+    created: iso(packet.created),
+    packet,
+    claims,
+  };
+}
+
+function locallyRevokes({ key, root }: TrustedKey): boolean {
+  const ids = [key.fingerprint, key.primaryFingerprint, key.keyID, key.primaryFingerprint.slice(-16)];
+  return ids.some((id) => root.revokedKeys.has(id));
 }
 
 export function isAuthenticated(value: AuthenticatedSignature | RejectedSignature): value is AuthenticatedSignature {
-  return 'signer' in value;
+  return 'holders' in value;
+}
+
+/** Frozen: cached entries are shared by every verdict that reuses them. */
+function toSigner({ key, root }: TrustedKey): VerifiedSigner {
+  return Object.freeze({
+    fingerprint: key.primaryFingerprint,
+    keyID: key.keyID,
+    trustRoot: root.name,
+    ...(key.commonName ? { commonName: key.commonName } : {}),
+    ...(key.organization ? { organization: key.organization } : {}),
+    ...(key.email ? { email: key.email } : {}),
+    issuer: Object.freeze({ ...root.issuer }),
+  });
 }
 
 /**

@@ -4,7 +4,7 @@
  * hard revocation (no reason, or key compromised) rejects every signature: a stolen key can backdate.
  */
 import { fail, type Failure } from '../codes.js';
-import type { AuthenticatedSignature } from './openpgp-signature.js';
+import type { AuthenticatedSignature, Holder } from './openpgp-signature.js';
 
 /** Tolerated clock skew for signatures "from the future", in seconds. */
 export const CLOCK_SKEW_SECONDS = 300;
@@ -12,6 +12,8 @@ export const CLOCK_SKEW_SECONDS = 300;
 export interface Validity {
   /** The first failing check, or null when the signature is valid at `at`. */
   readonly failure: Failure | null;
+  /** The trust root the signature is judged under: the first that accepts it, else the first. */
+  readonly holder: Holder;
   /** For the `Expired` condition: the signature or its key had expired at `at`. */
   readonly expired: boolean;
   /** For the `Revoked` condition: the key or subkey is revoked as of `at`. */
@@ -20,21 +22,30 @@ export interface Validity {
 
 /** Never throws. `at` is the evaluation time in seconds since the epoch. */
 export function checkValidity(signature: AuthenticatedSignature, at: number): Validity {
-  const { key, root } = signature.signer;
+  let first: Validity | undefined;
+  for (const holder of signature.holders) {
+    const validity = underRoot(signature, holder, at);
+    if (validity.failure === null) return validity;
+    first ??= validity;
+  }
+  // authenticate() never returns an empty holder list.
+  return first ?? underRoot(signature, signature.holders[0] as Holder, at);
+}
+
+function underRoot(signature: AuthenticatedSignature, holder: Holder, at: number): Validity {
+  const { key, root } = holder.key;
   const created = signature.packet.created;
   const judgedAt = root.keyValidity === 'signingTime' ? created : at;
-  const locallyRevoked = root.revokedKeys.has(key.fingerprint) || root.revokedKeys.has(key.primaryFingerprint)
-    || root.revokedKeys.has(key.keyID) || root.revokedKeys.has(key.primaryFingerprint.slice(-16));
+  const locallyRevoked = signature.locallyRevokedBy !== undefined;
   const revokedNow = locallyRevoked || key.revocations.some((r) => r.hard || r.time <= at);
   const revokedForSignature = locallyRevoked || key.revocations.some((r) => r.hard || r.time <= judgedAt);
   const signatureExpiry = signature.packet.expiresAfter ? created + signature.packet.expiresAfter : Infinity;
-  const keyExpiredNow = key.expires <= at;
-  const expired = keyExpiredNow || signatureExpiry <= at;
-  const result = (failure: Failure | null): Validity => ({ failure, expired, revoked: revokedNow });
+  const expired = key.expires <= at || signatureExpiry <= at;
+  const result = (failure: Failure | null): Validity => ({ failure, holder, expired, revoked: revokedNow });
 
   if (revokedForSignature) {
     const revocation = key.revocations.find((r) => r.hard || r.time <= judgedAt);
-    const why = locallyRevoked ? `revoked by trust root ${root.name}` : `revoked on ${iso(revocation?.time ?? 0)} (${revocation?.reason ?? 'no reason given'})`;
+    const why = locallyRevoked ? `revoked by trust root ${signature.locallyRevokedBy ?? ''}` : `revoked on ${iso(revocation?.time ?? 0)} (${revocation?.reason ?? 'no reason given'})`;
     return result(fail('KeyRevoked', `${key.isSubkey ? 'subkey' : 'key'} ${key.fingerprint} is ${why}`));
   }
   if (created < key.created) {

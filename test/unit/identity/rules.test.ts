@@ -129,7 +129,7 @@ describe('remapIdentityMatches (rule objects built directly, unvalidated)', () =
 describe('matchIdentity messages', () => {
   it('names the invalid signed reference', () => {
     const r = matchIdentity(RDOE, 'busybox:latest', 'BAD');
-    expect(r).toEqual({ match: false, message: 'Invalid docker reference "BAD" in signature: repository name must be lowercase' });
+    expect(r).toEqual({ match: false, message: 'invalid docker reference "BAD" in signature: repository name must be lowercase' });
   });
   it('says what was expected and what was signed', () => {
     const r = matchIdentity(MATCH_EXACT, 'busybox:latest', 'busybox:v2');
