@@ -11,8 +11,9 @@ import { parseImage, type ImageProblem, type UntrustedSignature } from './image/
 import { DEFAULT_IDENTITY_RULE, matchIdentity, parseIdentityRule, type IdentityMatch, type IdentityRule } from './identity/rules.js';
 import { DEFAULT_MESSAGE_LIMITS, type MessageLimits } from './pgp/message.js';
 import { loadTrust, type TrustMaterial, type TrustRootSpec } from './trust/material.js';
-import type { JsonObject, SignatureVerdict, Verdict } from './types.js';
-import { authenticate, type AuthenticatedSignature, type RejectedSignature } from './verify/openpgp-signature.js';
+import type { JsonObject, SignatureFormat, SignatureVerdict, Verdict } from './types.js';
+import { authenticateBlob } from './verify/authenticate.js';
+import type { Authenticated, Rejected } from './verify/authenticated.js';
 import { verifySignature, type ImageFacts } from './verify/signature.js';
 
 export interface EngineOptions {
@@ -52,7 +53,6 @@ export interface Engine {
   readonly trust: TrustMaterial;
 }
 
-type Authenticated = AuthenticatedSignature | RejectedSignature;
 
 /** Throws ConfigError for invalid trust roots, identity rules or limits. */
 export async function createEngine(options: EngineOptions): Promise<Engine> {
@@ -64,7 +64,7 @@ export async function createEngine(options: EngineOptions): Promise<Engine> {
   }
   const clock = options.clock;
   if (typeof clock !== 'function') throw new ConfigError('createEngine needs a clock');
-  const cache = options.cache === false ? null : new LRUCache<string, Authenticated>({ max: options.cache?.max ?? 10_000 });
+  const cache = options.cache === false ? null : new LRUCache<string, Authenticated | Rejected>({ max: options.cache?.max ?? 10_000 });
 
   // Pure in (expected, signed) for this engine's rule; bounded because both strings come from input.
   const identityMemo = new LRUCache<string, IdentityMatch>({ max: 10_000 });
@@ -78,10 +78,10 @@ export async function createEngine(options: EngineOptions): Promise<Engine> {
     return match;
   };
 
-  const authenticateCached = (content: Uint8Array, cacheKey: string): Authenticated => {
+  const authenticateCached = (format: SignatureFormat, content: Uint8Array, cacheKey: string): Authenticated | Rejected => {
     const hit = cache?.get(cacheKey);
     if (hit) return hit;
-    const result = authenticate(content, trust, limits);
+    const result = authenticateBlob(format, content, trust, limits);
     cache?.set(cacheKey, result);
     return result;
   };
@@ -99,7 +99,7 @@ export async function createEngine(options: EngineOptions): Promise<Engine> {
     // An unusable evaluation time must not slip through the time comparisons as NaN.
     if (!Number.isFinite(seconds)) return indeterminate(parsed.signatures, 'the evaluation time is not a valid date');
     const verdicts = parsed.signatures.map((sig) => {
-      const cacheKey = sig.content ? `${trust.revision}:${createHash('sha256').update(sig.content).digest('base64')}` : '';
+      const cacheKey = sig.content ? `${trust.revision}:${sig.type}:${createHash('sha256').update(sig.content).digest('base64')}` : '';
       return verifySignature(sig, facts, seconds, authenticateCached, cacheKey);
     });
     const applied = applyVerdicts(untrustedImage as JsonObject, verdicts, at);

@@ -7,13 +7,14 @@
 import { fail, isFailure, type Failure } from '../codes.js';
 import { parsePayload } from '../claims/payload.js';
 import type { SignedClaims, VerifiedSigner } from '../types.js';
-import { iso } from './validity.js';
+import type { Authenticated, Rejected } from './authenticated.js';
+import { checkValidity, iso } from './validity.js';
 import { parseSignedMessage, type MessageLimits } from '../pgp/message.js';
 import { PUBLIC_KEY_ALGORITHM, type SignaturePacket } from '../pgp/signature-packet.js';
 import { verifySignature } from '../pgp/verify.js';
 import type { TrustMaterial, TrustedKey } from '../trust/material.js';
 
-/** A signature whose bytes verified under a key some trust root holds. */
+/** An OpenPGP signature whose bytes verified under a key some trust root holds. */
 export interface AuthenticatedSignature {
   /**
    * Every trust root that holds the signing key and accepts its algorithms, in trust order. The
@@ -41,19 +42,28 @@ export interface Holder {
   readonly verifiedMessage: string;
 }
 
-/** A failure, with the packet's key ID hint when the message got far enough to have one. */
-export interface RejectedSignature {
-  readonly failure: Failure;
-  readonly keyIDHint?: string;
+/** Steps 1-5 for an OpenPGP blob, with step 6 as `judge`. Never throws. */
+export function authenticateOpenPgp(blob: Uint8Array, trust: TrustMaterial, limits: MessageLimits): Authenticated | Rejected {
+  const result = authenticate(blob, trust, limits);
+  if (!('holders' in result)) return result;
+  return {
+    format: 'openpgp',
+    created: result.created,
+    claims: result.claims,
+    judge: (at) => {
+      const validity = checkValidity(result, at);
+      return { ...validity, signer: validity.holder.signer, verifiedMessage: validity.holder.verifiedMessage };
+    },
+  };
 }
 
 /** Never throws. */
-export function authenticate(blob: Uint8Array, trust: TrustMaterial, limits: MessageLimits): AuthenticatedSignature | RejectedSignature {
+export function authenticate(blob: Uint8Array, trust: TrustMaterial, limits: MessageLimits): AuthenticatedSignature | Rejected {
   const message = parseSignedMessage(blob, limits);
   if (isFailure(message)) return { failure: message };
   const packet = message.signature;
   const keyIDHint = packet.issuerFingerprint?.slice(-16) ?? packet.issuerKeyIDs[0];
-  const reject = (failure: Failure): RejectedSignature => ({ failure, ...(keyIDHint ? { keyIDHint } : {}) });
+  const reject = (failure: Failure): Rejected => ({ failure, ...(keyIDHint ? { keyIDHint } : {}) });
 
   const candidates = findCandidates(packet, trust);
   if (candidates.length === 0) {
@@ -96,11 +106,6 @@ function locallyRevokes({ key, root }: TrustedKey): boolean {
   return ids.some((id) => root.revokedKeys.has(id));
 }
 
-export function isAuthenticated(value: AuthenticatedSignature | RejectedSignature): value is AuthenticatedSignature {
-  return 'holders' in value;
-}
-
-/** Frozen: cached entries are shared by every verdict that reuses them. */
 function toSigner({ key, root }: TrustedKey): VerifiedSigner {
   return Object.freeze({
     fingerprint: key.primaryFingerprint,

@@ -7,10 +7,8 @@ import { fail, isFailure, type Failure } from '../codes.js';
 import type { UntrustedSignature } from '../image/parse.js';
 import type { IdentityMatch } from '../identity/rules.js';
 import type { SignatureFormat, SignatureVerdict, SignedClaims } from '../types.js';
-import { isAuthenticated, type AuthenticatedSignature, type RejectedSignature } from './openpgp-signature.js';
-import { checkValidity } from './validity.js';
-
-const OPENPGP_TYPES = new Set(['atomic', 'AtomicImageV1']);
+import { isAuthenticated, type Authenticated, type Rejected } from './authenticated.js';
+import { signatureFormat } from './authenticate.js';
 
 /** What the image says about itself, judged before any signature is looked at. */
 export interface ImageFacts {
@@ -21,41 +19,41 @@ export interface ImageFacts {
   readonly matchIdentity: IdentityMatcher;
 }
 
-/** Steps 1-5 for one blob: the engine supplies it, caching by content and trust revision. */
-export type Authenticator = (content: Uint8Array, cacheKey: string) => AuthenticatedSignature | RejectedSignature;
+/** Steps 1-5 for one blob: the engine supplies it, caching by format, content and trust revision. */
+export type Authenticator = (format: SignatureFormat, content: Uint8Array, cacheKey: string) => Authenticated | Rejected;
 
 /** Step 9's matcher under the engine's identity rule (the engine may memoize it). */
 export type IdentityMatcher = (expected: string, signed: string) => IdentityMatch;
 
 /** Never throws. `at` is the evaluation time in seconds since the epoch. */
 export function verifySignature(sig: UntrustedSignature, image: ImageFacts, at: number, authenticate: Authenticator, cacheKey: string): SignatureVerdict {
-  if (!OPENPGP_TYPES.has(sig.type)) {
-    const what = sig.type === 'x509' ? 'x509 (CMS) signatures are not supported yet' : `signature type ${JSON.stringify(sig.type)} is not supported (expected atomic or AtomicImageV1)`;
-    return rejected(sig, sig.type === 'x509' ? 'x509' : 'unknown', fail('UnsupportedSignatureType', what));
+  const format = signatureFormat(sig.type);
+  if (format === 'unknown') {
+    return rejected(sig, format, fail('UnsupportedSignatureType', `signature type ${JSON.stringify(sig.type)} is not supported (expected atomic, AtomicImageV1 or x509)`));
   }
   if (sig.content === null) {
-    return rejected(sig, 'openpgp', fail(sig.contentTooLarge ? 'TooLarge' : 'MalformedSignature', sig.contentProblem ?? 'signature content is not valid base64'));
+    return rejected(sig, format, fail(sig.contentTooLarge ? 'TooLarge' : 'MalformedSignature', sig.contentProblem ?? 'signature content is not valid base64'));
   }
-  const authenticated = authenticate(sig.content, cacheKey);
+  const authenticated = authenticate(format, sig.content, cacheKey);
   if (!isAuthenticated(authenticated)) {
-    return rejected(sig, 'openpgp', authenticated.failure, authenticated.keyIDHint ? { keyID: authenticated.keyIDHint } : {});
+    return rejected(sig, format, authenticated.failure, authenticated.keyIDHint ? { keyID: authenticated.keyIDHint } : {});
   }
-  const validity = checkValidity(authenticated, at);
-  const { signer, verifiedMessage } = validity.holder;
-  const verified = { signer, keyID: signer.keyID, created: authenticated.created, expired: validity.expired, revoked: validity.revoked };
-  if (validity.failure) return rejected(sig, 'openpgp', validity.failure, verified);
+  const judgement = authenticated.judge(at);
+  const { signer } = judgement;
+  const verified = { signer, keyID: signer.keyID, created: authenticated.created, expired: judgement.expired, revoked: judgement.revoked };
+  if (judgement.failure) return rejected(sig, format, judgement.failure, verified);
   const claims = authenticated.claims;
-  if (isFailure(claims)) return rejected(sig, 'openpgp', claims, verified);
+  if (isFailure(claims)) return rejected(sig, format, claims, verified);
   const binding = bindingFailure(claims, image);
   return {
     index: sig.index,
     name: sig.name,
     type: sig.type,
-    format: 'openpgp',
+    format,
     trusted: true,
     forImage: binding === null,
     reason: binding?.code ?? 'Verified',
-    message: binding?.message ?? verifiedMessage,
+    message: binding?.message ?? judgement.verifiedMessage,
     ...verified,
     claims,
   };
