@@ -1,9 +1,10 @@
 /**
  * `npm run bench`: per algorithm, in one run, so ratios are fair on a noisy machine:
  *   floor        node:crypto.verify of the same signature bytes (what no verifier can beat)
- *   cold         engine.verifyImage with the cache off (parse + authenticate + validity + claims + conditions)
+ *   cold         engine.verifyImage with the cache off: the verdicts (what admission reads)
+ *   cold+image   the same, also writing the conditions onto a new Image (what audit reads)
  *   openpgp      openpgp.js readMessage + verify (the library baseline)
- *   warm         engine.verifyImage with the cache on (a signature seen before)
+ *   warm         engine.verifyImage with the cache on (a signature seen before), verdicts only
  * vitest prints each group's ratios ("x times faster than").
  */
 import { createHash, verify as cryptoVerify } from 'node:crypto';
@@ -46,6 +47,9 @@ for (const name of ['rsa2048', 'rsa4096', 'ed25519', 'nistp256']) {
     });
     bench('imagetrust cold (cache off)', () => {
       cold.verifyImage(image);
+    });
+    bench('imagetrust cold + conditions', () => {
+      if (!cold.verifyImage(image).image) throw new Error('no image');
     });
     bench('openpgp readMessage + verify', async () => {
       const message = await openpgp.readMessage({ binaryMessage: blob });

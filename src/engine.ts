@@ -102,8 +102,7 @@ export async function createEngine(options: EngineOptions): Promise<Engine> {
       const cacheKey = sig.content ? `${trust.revision}:${sig.type}:${createHash('sha256').update(sig.content).digest('base64')}` : '';
       return verifySignature(sig, facts, seconds, authenticateCached, cacheKey);
     });
-    const applied = applyVerdicts(untrustedImage as JsonObject, verdicts, at);
-    return { verdict: verdictOf(verdicts), signatures: verdicts, image: applied.image, changed: applied.changed, problems: [] };
+    return withConditions(verdictOf(verdicts), verdicts, untrustedImage as JsonObject, at);
   }
 
   return { verifyImage, trust };
@@ -115,6 +114,26 @@ function indeterminate(signatures: readonly UntrustedSignature[], message: strin
     reason: 'Indeterminate', message, expired: false, revoked: false,
   }));
   return { verdict: verdictOf(verdicts) === 'Unsigned' ? 'Unsigned' : 'Untrusted', signatures: verdicts, image: null, changed: false, problems: [] };
+}
+
+/**
+ * The conditions are written only when a caller reads `image` or `changed`: admission needs only the
+ * verdicts, and writing conditions costs about as much as a cached verification.
+ */
+function withConditions(verdict: Verdict, signatures: readonly SignatureVerdict[], input: JsonObject, at: Date): VerifyResult {
+  let applied: ReturnType<typeof applyVerdicts> | undefined;
+  const conditions = (): ReturnType<typeof applyVerdicts> => (applied ??= applyVerdicts(input, signatures, at));
+  return {
+    verdict,
+    signatures,
+    problems: [],
+    get image() {
+      return conditions().image;
+    },
+    get changed() {
+      return conditions().changed;
+    },
+  };
 }
 
 function verdictOf(verdicts: readonly SignatureVerdict[]): Verdict {
