@@ -86,13 +86,16 @@ export async function createEngine(options: EngineOptions): Promise<Engine> {
     return result;
   };
 
-  function verifyImage(untrustedImage: unknown, verifyOptions: VerifyOptions = {}): VerifyResult {
-    const at = verifyOptions.at ?? clock();
+  function verifyImage(untrustedImage: unknown, verifyOptions?: VerifyOptions | null): VerifyResult {
+    // Options come from callers that may not be typed: anything unusable fails closed below.
+    const options: Partial<VerifyOptions> = typeof verifyOptions === 'object' && verifyOptions !== null ? verifyOptions : {};
+    const candidate: unknown = options.at === undefined ? clock() : options.at;
+    const at = candidate instanceof Date ? candidate : new Date(NaN);
     const parsed = parseImage(untrustedImage, { maxContentBytes: limits.maxBlobBytes });
     if ('problems' in parsed) return { verdict: 'Untrusted', signatures: [], image: null, changed: false, problems: parsed.problems };
     const facts: ImageFacts = {
       digest: parsed.manifestDigest,
-      expectedIdentity: verifyOptions.expectedIdentity ?? parsed.dockerImageReference,
+      expectedIdentity: typeof options.expectedIdentity === 'string' ? options.expectedIdentity : parsed.dockerImageReference,
       matchIdentity: matchUnderRule,
     };
     const seconds = Math.floor(at.getTime() / 1000);

@@ -3,7 +3,7 @@
  * bomb stops at `maxOutput` bytes with `TooLarge`: the output buffer never grows past the bound.
  */
 import { inflateRawSync, inflateSync } from 'node:zlib';
-import { decodeBzip2 } from './bzip2.js';
+import { Bzip2Bound, decodeBzip2 } from './bzip2.js';
 import { fail, type Failure } from '../codes.js';
 
 const ALGORITHMS: Readonly<Record<number, string>> = { 0: 'uncompressed', 1: 'ZIP', 2: 'ZLIB', 3: 'BZip2' };
@@ -23,12 +23,11 @@ export function decompress(body: Uint8Array, maxOutput: number): Uint8Array | Fa
         return inflateRawSync(stream, { maxOutputLength: maxOutput});
       case 2:
         return inflateSync(stream, { maxOutputLength: maxOutput});
-      default: {
-        const out = decodeBzip2(stream, maxOutput);
-        return out === null ? tooLarge(maxOutput) : out;
-      }
+      default:
+        return decodeBzip2(stream, maxOutput);
     }
   } catch (error) {
+    if (error instanceof Bzip2Bound) return fail('TooLarge', `BZip2 data: ${error.message} (decompression bound)`);
     if (error instanceof RangeError || (error as { code?: unknown }).code === 'ERR_BUFFER_TOO_LARGE') return tooLarge(maxOutput);
     return fail('MalformedSignature', `invalid ${name} compressed data`);
   }

@@ -25,6 +25,9 @@ export interface Packet {
   readonly streamed: boolean;
 }
 
+/** gpg writes bodies in chunks of 8 KiB and more; a signed simple-signing payload needs one or two. */
+const MAX_PARTIAL_CHUNKS = 256;
+
 /** Tags whose bodies may be streamed (partial or indeterminate length) per RFC 4880 §4.2.2.4. */
 const STREAMABLE = new Set<number>([TAG.compressedData, TAG.literalData, TAG.symmetricallyEncryptedData, TAG.symEncryptedIntegrityProtectedData, TAG.aeadEncryptedData]);
 
@@ -68,6 +71,7 @@ function readPacket(data: Uint8Array, start: number): { packet: Packet; next: nu
   }
   const tag = header & 0x3f;
   const chunks: Uint8Array[] = [];
+  // Partial lengths split a body into chunks; a flood of 1-byte chunks is a memory bomb.
   let streamed = false;
   for (;;) {
     const first = data[pos];
@@ -97,6 +101,7 @@ function readPacket(data: Uint8Array, start: number): { packet: Packet; next: nu
     chunks.push(data.subarray(pos, pos + length));
     pos += length;
     if (!partial) break;
+    if (chunks.length >= MAX_PARTIAL_CHUNKS) return `more than ${MAX_PARTIAL_CHUNKS} partial-length chunks`;
   }
   const body = chunks.length === 1 ? (chunks[0] ?? new Uint8Array()) : concat(chunks);
   return { packet: { tag, body, streamed }, next: pos };

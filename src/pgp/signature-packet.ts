@@ -34,7 +34,7 @@ const SUBPACKET = { creationTime: 2, expirationTime: 3, issuerKeyID: 16, notatio
  * Subpackets gpg understands and therefore accepts when marked critical. A critical notation is
  * never accepted (gpg knows no notation that a simple signature may require).
  */
-const CRITICAL_OK = new Set([2, 3, 4, 5, 6, 7, 9, 11, 12, 16, 21, 22, 23, 25, 27, 30, 33, 34]);
+const CRITICAL_OK = new Set([2, 3, 4, 5, 6, 7, 9, 11, 12, 16, 21, 22, 25, 27, 30, 33]);
 
 interface Subpacket {
   readonly type: number;

@@ -31,7 +31,9 @@ export const HASH_NAMES: Readonly<Record<number, string>> = {
 export function verifySignature(signature: SignaturePacket, payload: Uint8Array, key: VerificationKey): boolean {
   const hash = HASH_NAMES[signature.hashAlgorithm];
   if (hash === undefined || signature.publicKeyAlgorithm !== key.algorithm) return false;
-  const data = Buffer.concat([signature.signatureType === 0x01 ? canonicalText(payload) : payload, signature.trailer]);
+  // Class 0x01 (canonical text) is hashed as stored, as gpg does: the signer stored CR LF line
+  // endings; re-canonicalizing here would accept LF-only variants that gpg reports as BAD.
+  const data = Buffer.concat([payload, signature.trailer]);
   try {
     switch (key.algorithm) {
       case PUBLIC_KEY_ALGORITHM.rsa:
@@ -72,15 +74,4 @@ function leftPad(value: Uint8Array | undefined, size: number): Buffer | null {
   const out = Buffer.alloc(size);
   out.set(value, size - value.length);
   return out;
-}
-
-/** Canonical text for signature class 0x01: a bare LF becomes CR LF (as gpg and openpgp.js hash it). */
-export function canonicalText(payload: Uint8Array): Uint8Array {
-  const out: number[] = [];
-  for (let i = 0; i < payload.length; i++) {
-    const byte = payload[i] ?? 0;
-    if (byte === 0x0a && payload[i - 1] !== 0x0d) out.push(0x0d);
-    out.push(byte);
-  }
-  return Uint8Array.from(out);
 }

@@ -1,4 +1,5 @@
-// seek-bzip ships no types: only the entry point imagetrust uses is declared.
+// seek-bzip ships no types. imagetrust drives its block decoder directly (pinned version 2.0.0),
+// so only those members are declared.
 declare module 'seek-bzip' {
   interface ByteSource {
     readByte(): number;
@@ -9,6 +10,12 @@ declare module 'seek-bzip' {
   interface ByteSink {
     writeByte(byte: number): void;
   }
-  const seekBzip: { decode(input: ByteSource, output: ByteSink, multistream?: boolean): unknown };
-  export default seekBzip;
+  class Bunzip {
+    constructor(input: ByteSource, output: ByteSink);
+    readonly streamCRC: number;
+    readonly reader: { read(bits: number): number };
+    _init_block(): boolean;
+    _read_bunzip(): unknown;
+  }
+  export default Bunzip;
 }

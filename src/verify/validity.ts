@@ -52,14 +52,15 @@ function underRoot(signature: AuthenticatedSignature, holder: Holder, at: number
     return result(fail('NotYetValid', `signature made ${iso(created)}, before its key ${key.fingerprint} was created ${iso(key.created)}`));
   }
   if (created > at + CLOCK_SKEW_SECONDS) {
-    return result(fail('NotYetValid', `signature made ${iso(created)}, after the evaluation time ${iso(at)}`));
+    // Messages never name the evaluation time: a rerun at a later time must not change a condition.
+    return result(fail('NotYetValid', `signature made ${iso(created)}, later than the evaluation time`));
   }
   if (key.expires <= judgedAt) {
-    const when = root.keyValidity === 'signingTime' ? `when the signature was made (${iso(created)})` : `at ${iso(at)}`;
-    return result(fail('KeyExpired', `key ${key.fingerprint} expired ${iso(key.expires)}, before the evaluation ${when}`));
+    const when = root.keyValidity === 'signingTime' ? `before the signature was made (${iso(created)})` : 'before the evaluation time';
+    return result(fail('KeyExpired', `key ${key.fingerprint} expired ${iso(key.expires)}, ${when}`));
   }
   if (signatureExpiry <= at) {
-    return result(fail('SignatureExpired', `signature expired ${iso(signatureExpiry)}, before the evaluation time ${iso(at)}`));
+    return result(fail('SignatureExpired', `signature expired ${iso(signatureExpiry)}, before the evaluation time`));
   }
   return result(null);
 }
