@@ -4,6 +4,7 @@
  */
 import { createEngine as createCoreEngine, type Engine, type EngineOptions } from './engine.js';
 import { systemClock } from './edge/system-clock.js';
+import { createAdmissionController as createCoreAdmissionController, type AdmissionController, type AdmissionControllerOptions } from './admission/controller.js';
 
 export type { Engine, VerifyOptions, VerifyResult } from './engine.js';
 
@@ -17,6 +18,22 @@ export type CreateEngineOptions = Omit<EngineOptions, 'clock'> & { readonly cloc
 export function createEngine(options: CreateEngineOptions): Promise<Engine> {
   return createCoreEngine({ ...options, clock: options.clock ?? systemClock });
 }
+
+/** Options of `createAdmissionController`; `clock` defaults to the system clock. */
+export type CreateAdmissionControllerOptions = Omit<AdmissionControllerOptions, 'clock'> & { readonly clock?: () => Date };
+
+/**
+ * Builds an admission controller (contract section 10) whose `review(admissionReview)` answers an
+ * `admission.k8s.io/v1` AdmissionReview and never rejects. Rejects with ConfigError for invalid
+ * trust roots; no I/O but through `resolveImage`.
+ */
+export function createAdmissionController(options: CreateAdmissionControllerOptions): Promise<AdmissionController> {
+  return createCoreAdmissionController({ ...options, clock: options.clock ?? systemClock });
+}
+export type { AdmissionController, ReviewOptions, ResolveImage } from './admission/controller.js';
+export type { AdmissionReviewResponse, AdmissionResponse } from './admission/response.js';
+export { ADMISSION_REASONS } from './admission/reasons.js';
+export type { AdmissionReason } from './admission/reasons.js';
 
 export { loadTrust, WEAK_ALGORITHMS } from './trust/material.js';
 export type { TrustMaterial, TrustRootSpec, KeyValidity, WeakAlgorithm } from './trust/material.js';

@@ -15,9 +15,15 @@ export interface SignedClaims {
 
 /** Who signed, known only once the signature verified cryptographically with a trusted key. */
 export interface VerifiedSigner {
-  /** Primary key fingerprint (upper-case hex): the identity trust roots list. */
+  /**
+   * OpenPGP: primary key fingerprint (upper-case hex), the identity trust roots list. X.509: SHA-256
+   * of the signer certificate's SubjectPublicKeyInfo (64 upper-case hex).
+   */
   readonly fingerprint: string;
-  /** Key ID (16 upper-case hex) of the key that made the signature: a subkey's for subkey signatures. */
+  /**
+   * Key ID (16 upper-case hex) of the key that made the signature: a subkey's for subkey
+   * signatures; for X.509 the last 16 hex digits of `fingerprint`.
+   */
   readonly keyID: string;
   /** Name of the trust root that holds the key. */
   readonly trustRoot: string;
@@ -25,8 +31,16 @@ export interface VerifiedSigner {
   readonly commonName?: string;
   readonly organization?: string;
   readonly email?: string;
-  /** The trust root's `spec.issuer`. */
+  /**
+   * OpenPGP: the trust root's `spec.issuer`. X.509: the issuing CA's subject (the leaf's issuer
+   * name), whatever `spec.issuer` says.
+   */
   readonly issuer: { readonly commonName?: string; readonly organization?: string };
+  /**
+   * X.509 only: the verified path, signer certificate first, ending with the trust anchor; each
+   * certificate's subject (RFC 4514, most specific attribute first) and serial number (upper-case hex).
+   */
+  readonly chain?: readonly { readonly subject: string; readonly serialNumber: string }[];
 }
 
 export type SignatureFormat = 'openpgp' | 'x509' | 'unknown';

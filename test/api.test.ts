@@ -7,12 +7,14 @@ import { REASON_CODES } from '../src/codes.js';
 describe('public API', () => {
   it('exports exactly these values', () => {
     expect(Object.keys(api).sort()).toEqual([
+      'ADMISSION_REASONS',
       'CONDITION_TYPES',
       'ConfigError',
       'IDENTITY_RULE_TYPES',
       'REASON_CODES',
       'WEAK_ALGORITHMS',
       'applyVerdicts',
+      'createAdmissionController',
       'createEngine',
       'isReasonCode',
       'loadTrust',

@@ -1,7 +1,8 @@
 /**
- * Reads `--trust` arguments into trust root specs: YAML `TrustRoot` documents (keyring paths
- * relative to the document), bare keyrings, or directories of them. Throws ConfigError naming the
- * file (and line) for anything it cannot use; an unreadable trust root is never an empty one.
+ * Reads `--trust` arguments into trust root specs: YAML `TrustRoot` documents (keyring and CA
+ * bundle paths relative to the document), bare keyrings or PEM CA bundles, or directories of them.
+ * Throws ConfigError naming the file (and line) for anything it cannot use; an unreadable trust
+ * root is never an empty one.
  */
 import { readFile, readdir, stat } from 'node:fs/promises';
 import { basename, dirname, extname, join, resolve } from 'node:path';
@@ -47,7 +48,7 @@ async function readTrustPath(path: string, explicit: boolean): Promise<TrustRoot
   const data = await readFile(path);
   if (YAML_EXTENSIONS.has(ext)) return readTrustDocuments(data.toString('utf8'), path);
   if (PEM_EXTENSIONS.has(ext) || data.includes('-----BEGIN CERTIFICATE-----')) {
-    throw new ConfigError(`${path}: X.509 CA bundles are not supported yet (OpenPGP keyrings only)`);
+    return [{ name: basename(path, extname(path)), caBundles: [{ data, source: path }] }];
   }
   if (!explicit && !KEYRING_EXTENSIONS.has(ext)) return [];
   return [{ name: basename(path, extname(path)), keyrings: [{ data, source: path }] }];
@@ -80,28 +81,9 @@ async function toSpec(doc: YamlDocument, path: string): Promise<TrustRootSpec> {
   const spec = value['spec'];
   if (!isObject(spec)) return problem(['spec'], 'spec is required');
   onlyKeys(spec, SPEC_KEYS, ['spec'], problem);
-  if (spec['x509'] !== undefined) return problem(['spec', 'x509'], 'X.509 CA bundles are not supported yet (OpenPGP keyrings only)');
-
-  const openpgp = spec['openpgp'];
-  if (!isObject(openpgp)) return problem(['spec'], 'spec.openpgp is required');
-  onlyKeys(openpgp, ['keyring', 'keyringData'], ['spec', 'openpgp'], problem);
-  const keyring = openpgp['keyring'];
-  const keyringData = openpgp['keyringData'];
-  if ((keyring === undefined) === (keyringData === undefined)) {
-    return problem(['spec', 'openpgp'], 'spec.openpgp needs exactly one of keyring or keyringData');
-  }
-  let data: Uint8Array;
-  let source: string;
-  if (typeof keyring === 'string') {
-    source = resolve(dirname(path), keyring);
-    data = await readFile(source).catch((error: NodeJS.ErrnoException) =>
-      problem(['spec', 'openpgp', 'keyring'], `cannot read keyring ${source}: ${error.code === 'ENOENT' ? 'no such file' : error.code === 'EISDIR' ? 'is a directory' : error.message}`));
-  } else if (typeof keyringData === 'string') {
-    source = `${path} (keyringData)`;
-    data = Buffer.from(keyringData, 'utf8');
-  } else {
-    return problem(['spec', 'openpgp'], 'keyring must be a path and keyringData armored text');
-  }
+  if (spec['openpgp'] === undefined && spec['x509'] === undefined) return problem(['spec'], 'spec needs openpgp, x509 or both');
+  const keyrings = spec['openpgp'] === undefined ? [] : [await material(spec['openpgp'], 'openpgp', ['keyring', 'keyringData'], path, problem)];
+  const caBundles = spec['x509'] === undefined ? [] : [await material(spec['x509'], 'x509', ['caBundle', 'caBundleData'], path, problem)];
 
   const issuer = spec['issuer'];
   if (issuer !== undefined) {
@@ -136,11 +118,32 @@ async function toSpec(doc: YamlDocument, path: string): Promise<TrustRootSpec> {
     ...(commonName !== undefined || organization !== undefined
       ? { issuer: { ...(commonName !== undefined ? { commonName } : {}), ...(organization !== undefined ? { organization } : {}) } }
       : {}),
-    keyrings: [{ data, source }],
+    ...(keyrings.length > 0 ? { keyrings } : {}),
+    ...(caBundles.length > 0 ? { caBundles } : {}),
     ...(keyValidity !== undefined ? { keyValidity: keyValidity as KeyValidity } : {}),
     revokedKeys,
     allowWeakAlgorithms: allowWeak as WeakAlgorithm[],
   };
+}
+
+type Problem = (at: (string | number)[], message: string) => never;
+
+/** `spec.openpgp` {keyring | keyringData} or `spec.x509` {caBundle | caBundleData}: the bytes and where they came from. */
+async function material(value: unknown, part: 'openpgp' | 'x509', [fileKey, dataKey]: readonly [string, string], path: string, problem: Problem): Promise<{ data: Uint8Array; source: string }> {
+  if (!isObject(value)) return problem(['spec', part], `spec.${part} must be a mapping`);
+  onlyKeys(value, [fileKey, dataKey], ['spec', part], problem);
+  const file = value[fileKey];
+  const inline = value[dataKey];
+  if ((file === undefined) === (inline === undefined)) return problem(['spec', part], `spec.${part} needs exactly one of ${fileKey} or ${dataKey}`);
+  const what = part === 'openpgp' ? 'keyring' : 'CA bundle';
+  if (typeof file === 'string') {
+    const source = resolve(dirname(path), file);
+    const data = await readFile(source).catch((error: NodeJS.ErrnoException) =>
+      problem(['spec', part, fileKey], `cannot read ${what} ${source}: ${error.code === 'ENOENT' ? 'no such file' : error.code === 'EISDIR' ? 'is a directory' : error.message}`));
+    return { data, source };
+  }
+  if (typeof inline === 'string') return { data: Buffer.from(inline, 'utf8'), source: `${path} (${dataKey})` };
+  return problem(['spec', part], `${fileKey} must be a path and ${dataKey} ${part === 'openpgp' ? 'armored text' : 'PEM text'}`);
 }
 
 function onlyKeys(value: Record<string, unknown>, allowed: readonly string[], at: (string | number)[], problem: (at: (string | number)[], m: string) => never): void {

@@ -5,9 +5,12 @@ import { inputProblems, parseImage } from '../image/parse.js';
 import { isNameOnly, isReferenceProblem, parseReference } from '../identity/reference.js';
 import { IDENTITY_RULE_TYPES, parseIdentityRule, type IdentityRule } from '../identity/rules.js';
 import { DEFAULT_MESSAGE_LIMITS } from '../pgp/message.js';
+import { evaluatePolicies } from '../policy/evaluate.js';
+import type { PolicySet } from '../policy/load.js';
 import type { JsonObject } from '../types.js';
 import type { CliIO } from './cli.js';
 import { readImageDocuments } from './image-input.js';
+import { loadPoliciesOrReport } from './policy-lint.js';
 import { reportItem, type ReportError, type ReportItem, type VerificationReport } from './report.js';
 import { renderTable } from './table.js';
 import { readTrustSources } from './trust-input.js';
@@ -20,12 +23,24 @@ export interface VerifyCommandOptions {
   readonly at?: Date;
   readonly output?: 'table' | 'json' | 'yaml' | 'image';
   readonly cache: boolean;
+  /** ImagePolicy files or directories; with any, the exit status follows the policy decision. */
+  readonly policy?: string[];
+  readonly unmatched?: 'allow' | 'deny';
 }
 
 /** Throws ConfigError for usage and configuration errors; everything about Images is reported. */
 export async function runVerify(inputs: readonly string[], options: VerifyCommandOptions, io: CliIO): Promise<number> {
   if (inputs.length === 0) throw new ConfigError('verify: no input; give Image files, directories, or - for standard input');
   const expectedIdentity = options.expectedIdentity === undefined ? undefined : normalizeExpectedIdentity(options.expectedIdentity);
+  const unmatched = options.unmatched ?? 'deny';
+  if (options.unmatched !== undefined && (options.policy ?? []).length === 0) throw new ConfigError('verify: --unmatched needs --policy');
+  let policies: PolicySet | undefined;
+  if (options.policy !== undefined && options.policy.length > 0) {
+    // Every load problem is a `file:line:col: message` line on stderr, then exit 2.
+    const loaded = await loadPoliciesOrReport(options.policy, (line) => io.stderr(`imagetrust: ${line}\n`));
+    if (loaded === undefined) return 2;
+    policies = loaded;
+  }
   const engine = await createEngine({
     trust: await readTrustSources(options.trust),
     identityRule: parseRuleOption(options.identityRule),
@@ -54,7 +69,8 @@ export async function runVerify(inputs: readonly string[], options: VerifyComman
     const parsed = parseImage(doc.image, { maxContentBytes: DEFAULT_MESSAGE_LIMITS.maxBlobBytes });
     if (!('problems' in parsed)) {
       for (const problem of inputProblems(parsed)) inputError(doc.source, `${doc.path}${problem.path}`, problem.message);
-      items.push(reportItem(parsed, doc.path ? `${doc.source} ${doc.path}` : doc.source, result));
+      const decision = policies ? evaluatePolicies(policies, doc.image, result, { now: at, unmatched }) : undefined;
+      items.push(reportItem(parsed, doc.path ? `${doc.source} ${doc.path}` : doc.source, result, decision));
     }
     if (result.image) images.push(result.image);
   }
@@ -65,11 +81,13 @@ export async function runVerify(inputs: readonly string[], options: VerifyComman
     evaluationTime: at.toISOString().replace(/\.\d{3}Z$/, 'Z'),
     identityRule: options.identityRule,
     ...(expectedIdentity ? { expectedIdentity } : {}),
+    ...(policies ? { policyRevision: policies.revision, unmatched } : {}),
     items,
     errors,
   };
   io.stdout(render(report, images, options.output ?? (io.stdoutIsTTY ? 'table' : 'json')));
   if (errors.length > 0) return 2;
+  if (policies) return items.every((item) => item.decision === 'Allowed') ? 0 : 1;
   return items.every((item) => item.verdict === 'Trusted') ? 0 : 1;
 }
 

@@ -16,6 +16,12 @@ export interface YamlDocument {
   readonly line: number;
   /** 1-based line of the node at `path` (object keys and array indexes), or undefined when absent. */
   lineOf(path: readonly (string | number)[]): number | undefined;
+  /**
+   * 1-based line and column of the node at `path`, or undefined when absent. With `offset`, of that
+   * character of a string scalar's value: exact for plain and quoted scalars on one line without
+   * escapes and for literal block scalars (`|`), otherwise the scalar's start.
+   */
+  positionOf(path: readonly (string | number)[], offset?: number): { line: number; col: number } | undefined;
 }
 
 /** Where and why a stream could not be read. */
@@ -96,6 +102,13 @@ export function parseYamlDocuments(text: string, source: string, options: YamlOp
           const node: unknown = doc.getIn(path, true);
           return YAML.isNode(node) && node.range ? at(node.range[0]).line : undefined;
         },
+        positionOf: (path, offset) => {
+          const node: unknown = doc.getIn(path, true);
+          if (!YAML.isNode(node) || !node.range) return undefined;
+          const start = node.range[0];
+          const inner = offset === undefined || !YAML.isScalar(node) ? undefined : scalarOffset(text, node, offset);
+          return at(inner ?? start);
+        },
       });
     }
     return { ok: true, documents };
@@ -103,6 +116,42 @@ export function parseYamlDocuments(text: string, source: string, options: YamlOp
     // The parser itself failed (e.g. nesting deep enough to exhaust the stack).
     return failure(0, errorText(error));
   }
+}
+
+/**
+ * Source offset of character `offset` of a string scalar's value, when the value maps onto the source
+ * character for character (plain or quoted on one line without escapes, or a literal block); else undefined.
+ */
+function scalarOffset(text: string, node: YAML.Scalar, offset: number): number | undefined {
+  if (typeof node.value !== 'string' || !node.range || offset < 0 || offset > node.value.length) return undefined;
+  const [start, end] = node.range;
+  const source = text.slice(start, end);
+  switch (node.type) {
+    case 'PLAIN':
+      return source === node.value ? start + offset : undefined;
+    case 'QUOTE_DOUBLE':
+    case 'QUOTE_SINGLE':
+      return source.slice(1, -1) === node.value ? start + 1 + offset : undefined;
+    case 'BLOCK_LITERAL': {
+      // The header line, then the value's lines one for one, indented by the block's indentation.
+      const headerEnd = source.indexOf('\n');
+      if (headerEnd === -1) return undefined;
+      const lines = node.value.slice(0, offset).split('\n');
+      const lineIndex = lines.length - 1;
+      const column = lines[lineIndex]?.length ?? 0;
+      const body = source.slice(headerEnd + 1).split('\n');
+      const firstContent = body.findIndex((line) => line.trim() !== '');
+      if (firstContent === -1) return undefined;
+      const indent = (body[firstContent] ?? '').length - (body[firstContent] ?? '').trimStart().length;
+      let lineStart = start + headerEnd + 1;
+      for (let i = 0; i < lineIndex; i++) lineStart += (body[i] ?? '').length + 1;
+      return lineStart + indent + column;
+    }
+    case 'BLOCK_FOLDED':
+    case undefined:
+      return undefined;
+  }
+  return undefined;
 }
 
 /**

@@ -1,11 +1,13 @@
 /**
- * Trust material: the keys of every trust root, indexed for lookup, with a revision that changes
- * whenever anything that could change a verdict changes. Built once (async: openpgp parses keys),
- * then read synchronously on every verification.
+ * Trust material: the OpenPGP keys and X.509 CA certificates of every trust root, indexed for
+ * lookup, with a revision that changes whenever anything that could change a verdict changes. Built
+ * once (async: openpgp parses keys), then read synchronously on every verification.
  */
 import { createHash, type Hash } from 'node:crypto';
 import { ConfigError } from '../codes.js';
-import { readPgpKeys } from './openpgp-keys.js';
+import { readCaBundle } from '../x509/anchors.js';
+import type { Certificate } from '../x509/certificate.js';
+import { readPgpKeys } from './openpgp.js';
 import type { PgpKey } from './pgp-key.js';
 
 export const WEAK_ALGORITHMS = ['SHA1', 'DSA', 'RSA1024'] as const;
@@ -19,6 +21,8 @@ export interface TrustRootSpec {
   readonly issuer?: { readonly commonName?: string; readonly organization?: string };
   /** Keyrings: binary, armored, or armor preceded by a `gpg --list-keys` listing. */
   readonly keyrings?: readonly { readonly data: Uint8Array; readonly source?: string }[];
+  /** X.509 CA bundles (PEM, or one DER certificate): their CA certificates anchor `x509` signatures. */
+  readonly caBundles?: readonly { readonly data: Uint8Array; readonly source?: string }[];
   readonly keyValidity?: KeyValidity;
   /** Fingerprints (or 16-hex key IDs) revoked locally, whatever the keyring says. */
   readonly revokedKeys?: readonly string[];
@@ -38,12 +42,20 @@ export interface TrustedKey {
   readonly root: TrustRoot;
 }
 
+/** A CA certificate from a trust root's bundle. */
+export interface TrustedAnchor {
+  readonly cert: Certificate;
+  readonly root: TrustRoot;
+}
+
 /** Opaque to callers: build it with `loadTrust`. */
 export interface TrustMaterial {
   readonly revision: string;
   readonly roots: readonly TrustRoot[];
   readonly byKeyID: ReadonlyMap<string, readonly TrustedKey[]>;
   readonly byFingerprint: ReadonlyMap<string, readonly TrustedKey[]>;
+  /** X.509 trust anchors by the hex of their subject name's DER, in trust order. */
+  readonly anchorsBySubject: ReadonlyMap<string, readonly TrustedAnchor[]>;
 }
 
 /** Builds trust material from trust root specs. Throws ConfigError for any invalid root or keyring. */
@@ -53,6 +65,7 @@ export async function loadTrust(specs: readonly TrustRootSpec[]): Promise<TrustM
   const roots: TrustRoot[] = [];
   const byKeyID = new Map<string, TrustedKey[]>();
   const byFingerprint = new Map<string, TrustedKey[]>();
+  const anchorsBySubject = new Map<string, TrustedAnchor[]>();
   const names = new Set<string>();
   for (const spec of specs) {
     const root = toRoot(spec);
@@ -62,7 +75,11 @@ export async function loadTrust(specs: readonly TrustRootSpec[]): Promise<TrustM
     // Every part is length-prefixed, so no two different trust sets hash alike.
     hashPart(revision, JSON.stringify({ ...root, revokedKeys: [...root.revokedKeys], allowWeakAlgorithms: [...root.allowWeakAlgorithms] }));
     const keyrings = spec.keyrings ?? [];
-    if (keyrings.length === 0) throw new ConfigError(`trust root ${JSON.stringify(root.name)} has no keyring`);
+    const caBundles = spec.caBundles ?? [];
+    if (keyrings.length === 0 && caBundles.length === 0) {
+      throw new ConfigError(`trust root ${JSON.stringify(root.name)} has neither an OpenPGP keyring nor an X.509 CA bundle`);
+    }
+    hashPart(revision, `keyrings:${keyrings.length}`);
     for (const keyring of keyrings) {
       hashPart(revision, keyring.data);
       for (const key of await readPgpKeys(keyring.data, keyring.source ?? root.name)) {
@@ -71,8 +88,15 @@ export async function loadTrust(specs: readonly TrustRootSpec[]): Promise<TrustM
         push(byFingerprint, key.fingerprint, entry);
       }
     }
+    hashPart(revision, `caBundles:${caBundles.length}`);
+    for (const bundle of caBundles) {
+      hashPart(revision, bundle.data);
+      for (const cert of readCaBundle(bundle.data, bundle.source ?? root.name)) {
+        push(anchorsBySubject, Buffer.from(cert.subjectDer).toString('hex'), { cert, root });
+      }
+    }
   }
-  return { revision: revision.digest('hex').slice(0, 16), roots, byKeyID, byFingerprint };
+  return { revision: revision.digest('hex').slice(0, 16), roots, byKeyID, byFingerprint, anchorsBySubject };
 }
 
 function toRoot(spec: TrustRootSpec): TrustRoot {

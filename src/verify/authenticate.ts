@@ -4,6 +4,7 @@ import type { MessageLimits } from '../pgp/message.js';
 import type { TrustMaterial } from '../trust/material.js';
 import type { SignatureFormat } from '../types.js';
 import type { Authenticated, Rejected } from './authenticated.js';
+import { authenticateX509 } from '../x509/authenticate.js';
 import { authenticateOpenPgp } from './openpgp-signature.js';
 
 /** `atomic` is what containers/image writes, `AtomicImageV1` what OpenShift's importer writes. */
@@ -18,7 +19,7 @@ export function authenticateBlob(format: SignatureFormat, blob: Uint8Array, trus
     case 'openpgp':
       return authenticateOpenPgp(blob, trust, limits);
     case 'x509':
-      return { failure: fail('UnsupportedSignatureType', 'x509 (CMS) signatures are not supported yet') };
+      return authenticateX509(blob, trust, limits);
     case 'unknown':
       return { failure: fail('UnsupportedSignatureType', 'unsupported signature type (expected atomic, AtomicImageV1 or x509)') };
   }

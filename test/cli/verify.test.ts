@@ -103,6 +103,9 @@ const SEARCH = 'sha256:3b4e56287e9e3b1f43753731df3f8332e17f09c22bf96b81928370630
 const CATALOG = 'sha256:889b561a96d04ed7145fc160909db5c3556047959ddfa984e36b26eb452ae381';
 const PAYMENTS = 'sha256:de3bb8865c713e13fd4f5fa7efaa48237ed99cce952e904e3eb4129b825544d2';
 const CART_SIGNED_DIGEST = 'sha256:d931ea11680f4b0ed274cf3c82346351ccd2d4b883571c2fbe8afff8a77930ee';
+// The X.509 example (scripts/make-x509-examples.sh): signed both ways.
+const CHECKOUT = 'sha256:31f0d02459c55b23fda3a49b62414f79b1219dc090622af4d30aa645d798c97a';
+const EXAMPLE_SIGNER_FPR = '1A88F07EA250B4DC8756938C169566B2EEBBEE1C296229638984D1B67EC358B3';
 
 interface ExpectedSignature {
   readonly reason: string;
@@ -140,6 +143,14 @@ const EXAMPLES: Record<string, { readonly repo: string; readonly verdict: string
     repo: 'shop/payments',
     verdict: 'Untrusted',
     signatures: [{ reason: 'IdentityMismatch', trusted: true, forImage: false, fingerprint: BUILD_FPR, signedIdentity: 'registry.example.com/other/payments:1.0.0' }],
+  },
+  [CHECKOUT]: {
+    repo: 'shop/checkout',
+    verdict: 'Trusted',
+    signatures: [
+      { reason: 'Verified', trusted: true, forImage: true, fingerprint: RELEASE_FPR, signedIdentity: 'registry.example.com/shop/checkout:2.1.0' },
+      { reason: 'Verified', trusted: true, forImage: true, fingerprint: EXAMPLE_SIGNER_FPR, signedIdentity: 'registry.example.com/shop/checkout:2.1.0' },
+    ],
   },
 };
 
@@ -303,7 +314,7 @@ describe('verify examples/images -o json (the report)', () => {
     expect(rep.errors).toEqual([]);
   });
 
-  it('reports the six example Images with the verdicts of examples/README.md', () => {
+  it('reports the seven example Images with the verdicts of examples/README.md', () => {
     expect(rep.items.map((i) => i.image).sort()).toEqual(Object.keys(EXAMPLES).sort());
     for (const [digest, expected] of Object.entries(EXAMPLES)) {
       const got = item(rep, digest);
@@ -314,16 +325,16 @@ describe('verify examples/images -o json (the report)', () => {
     }
     const counts = { Trusted: 0, Untrusted: 0, Unsigned: 0 } as Record<string, number>;
     for (const i of rep.items) counts[i.verdict] = (counts[i.verdict] ?? 0) + 1;
-    expect(counts).toEqual({ Trusted: 3, Untrusted: 2, Unsigned: 1 });
+    expect(counts).toEqual({ Trusted: 4, Untrusted: 2, Unsigned: 1 });
   });
 
   it('gives every signature name, type, trusted, forImage, reason and message', () => {
     const all = rep.items.flatMap((i) => i.signatures);
-    expect(all).toHaveLength(6);
+    expect(all).toHaveLength(8);
     for (const s of all) {
       expect(typeof s.name).toBe('string');
       expect(s.name).toMatch(/^sha256:[0-9a-f]{64}@[0-9a-f]{32}$/);
-      expect(s.type).toBe('atomic');
+      expect(s.type).toMatch(/^(atomic|x509)$/);
       expect(typeof s.trusted).toBe('boolean');
       expect(typeof s.forImage).toBe('boolean');
       expect(typeof s.reason).toBe('string');
@@ -497,7 +508,7 @@ describe('-o image', () => {
     expect(out.kind).toBe('ImageList');
     expect(out.items.map((i) => i.metadata.name).sort()).toEqual(Object.keys(EXAMPLES).sort());
     const inputs = [
-      ...['backend.yaml', 'frontend.json', 'tampered.json', 'unsigned.json'].map(loadExample),
+      ...['backend.yaml', 'checkout.json', 'frontend.json', 'tampered.json', 'unsigned.json'].map(loadExample),
       ...(loadExample('list.yaml') as unknown as ImageList).items,
     ];
     for (const input of inputs) {
@@ -547,7 +558,7 @@ describe('-o image', () => {
         }
       }
     }
-    expect(seen).toBe(12);
+    expect(seen).toBe(16);
     expect(stripProbeTimes(after)).toEqual(stripProbeTimes(JSON.parse(first.stdout)));
   });
 
@@ -889,7 +900,7 @@ describe('npm start: verify examples/images --trust examples/trust -o table', ()
     const lines = r.stdout.replace(/\n$/, '').split('\n');
     expect(lines[0]).toMatch(/^IMAGE\s+VERDICT\s+SIGNATURE\s+REASON/);
     const rows = lines.slice(1, lines.indexOf(''));
-    expect(rows).toHaveLength(7); // 6 signatures + the unsigned Image
+    expect(rows).toHaveLength(9); // 8 signatures + the unsigned Image
     const json = report(run(['verify', 'examples/images', '--trust', TRUST, '-o', 'json']));
     for (const i of json.items) {
       for (const s of i.signatures) {
@@ -901,7 +912,7 @@ describe('npm start: verify examples/images --trust examples/trust -o table', ()
       }
     }
     expect(rows.filter((line) => /\bUnsigned\b/.test(line))).toHaveLength(1);
-    expect(lines.at(-1)).toMatch(/^6 images\b.*\b3 Trusted\b.*\b2 Untrusted\b.*\b1 Unsigned\b/);
+    expect(lines.at(-1)).toMatch(/^7 images\b.*\b4 Trusted\b.*\b2 Untrusted\b.*\b1 Unsigned\b/);
   });
 });
 

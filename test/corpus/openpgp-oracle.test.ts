@@ -23,7 +23,7 @@
  * - V3 signature packets (`*-v3`): openpgp 6 drops them (zero signatures); asserted as such, and that
  *   we do read them (never MalformedSignature).
  *
- * Tests and src/trust/openpgp-keys.ts are the only importers of openpgp.
+ * Tests and src/trust/openpgp.ts are the only importers of openpgp.
  */
 import * as openpgp from 'openpgp';
 import { beforeAll, describe, expect, it } from 'vitest';

@@ -2,6 +2,7 @@
  * The only importer of `openpgp`. It does the hard part once per trust revision: reading keyrings,
  * checking self-signatures, subkey bindings and back-signatures, and collecting expiry and
  * revocation facts. Verification later uses plain data and `node:crypto` key objects.
+ * It also makes signatures for `imagetrust sign` (`readOpenPgpSigner`).
  */
 import * as openpgp from 'openpgp';
 import { ConfigError } from '../codes.js';
@@ -182,4 +183,82 @@ function toSeconds(value: Date | number | null): number | null {
   if (value === null) return null;
   if (value instanceof Date) return Math.floor(value.getTime() / 1000);
   return value;
+}
+
+/** Signs simple-signing payloads with one OpenPGP secret key. */
+export interface OpenPgpSigner {
+  /** Primary key fingerprint, upper-case hex. */
+  readonly fingerprint: string;
+  /**
+   * A binary signed message as gpg makes it: a ZIP-compressed packet holding a one-pass signature,
+   * the literal data (binary, no file name) and one V4 signature packet, by the key's signing
+   * subkey or its primary key. Rejects with ConfigError when the key cannot sign at `date`.
+   */
+  sign(payload: Uint8Array, date: Date): Promise<Uint8Array>;
+}
+
+const SIGN_CONFIG: Partial<openpgp.Config> = {
+  preferredHashAlgorithm: openpgp.enums.hash.sha256,
+  // A random salt notation is openpgp.js's own addition: gpg signatures carry none.
+  nonDeterministicSignaturesViaNotation: false,
+};
+
+/**
+ * Reads exactly one OpenPGP secret key (armored or binary) and unlocks it with `passphrase` when it
+ * is protected. Throws ConfigError naming `source`; the key material never appears in messages.
+ */
+export async function readOpenPgpSigner(bytes: Uint8Array, passphrase: string | undefined, source: string): Promise<OpenPgpSigner> {
+  const keys: openpgp.PrivateKey[] = [];
+  try {
+    const text = Buffer.from(bytes).toString('latin1');
+    if (!text.includes('-----BEGIN PGP')) keys.push(...(await openpgp.readPrivateKeys({ binaryKeys: bytes, config: CONFIG })));
+    // Every armored block counts: a second key after the first must not be silently ignored.
+    for (const armoredKeys of text.match(/-----BEGIN PGP PRIVATE KEY BLOCK-----[\s\S]*?-----END PGP PRIVATE KEY BLOCK-----/g) ?? []) {
+      keys.push(...(await openpgp.readPrivateKeys({ armoredKeys, config: CONFIG })));
+    }
+  } catch {
+    throw new ConfigError(`${source}: not an OpenPGP secret key`);
+  }
+  const [found, ...others] = keys;
+  if (!found) throw new ConfigError(`${source}: holds no OpenPGP secret key`);
+  if (others.length > 0) throw new ConfigError(`${source}: holds ${keys.length} secret keys; give a file with exactly one`);
+  let key = found;
+  if (!key.isDecrypted()) {
+    if (passphrase === undefined) throw new ConfigError(`${source}: the secret key is protected; give --passphrase-file`);
+    try {
+      key = await openpgp.decryptKey({ privateKey: key, passphrase, config: CONFIG });
+    } catch {
+      throw new ConfigError(`${source}: the passphrase does not unlock the secret key`);
+    }
+  }
+  const unlocked = key;
+  return {
+    fingerprint: unlocked.getFingerprint().toUpperCase(),
+    sign: async (payload, date) => {
+      let signed: openpgp.Message<Uint8Array>;
+      try {
+        const message = await openpgp.createMessage({ binary: payload, format: 'binary', date });
+        signed = await openpgp.sign({ message, signingKeys: unlocked, format: 'object', date, config: SIGN_CONFIG });
+      } catch (error) {
+        throw new ConfigError(`${source}: cannot sign with this key at ${date.toISOString()} (${(error as Error).message})`);
+      }
+      // openpgp.js has Message.compress at run time, though its type definitions omit it.
+      const compressible = signed as unknown as { compress?: (algorithm: openpgp.enums.compression) => openpgp.Message<Uint8Array> };
+      const out = typeof compressible.compress === 'function' ? compressible.compress(openpgp.enums.compression.zip) : signed;
+      return readAll(out.write());
+    },
+  };
+}
+
+async function readAll(data: unknown): Promise<Uint8Array> {
+  if (data instanceof Uint8Array) return data;
+  const reader = (data as { getReader?: () => ReadableStreamDefaultReader<Uint8Array> }).getReader?.();
+  if (!reader) throw new Error('openpgp returned neither bytes nor a stream');
+  const parts: Uint8Array[] = [];
+  for (;;) {
+    const { done, value } = await reader.read();
+    if (done) break;
+    parts.push(value);
+  }
+  return new Uint8Array(Buffer.concat(parts));
 }

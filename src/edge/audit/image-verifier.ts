@@ -1,0 +1,141 @@
+/**
+ * Verifies one Image for the audit, in a worker thread or on the main thread: the engine's verdict
+ * (with the one evaluation time of the run), the report item, and, when write-back is on and the
+ * conditions changed, the JSON body to `PUT` (checked by `writeBackProblem` first: nothing but
+ * signature conditions and informative fields may change).
+ */
+import type { AuditError, AuditItem } from '../../audit/model.js';
+import { writeBackProblem } from '../../audit/write-back.js';
+import { createEngine, type VerifyResult } from '../../engine.js';
+import { inputProblems, parseImage } from '../../image/parse.js';
+import type { IdentityRule } from '../../identity/rules.js';
+import { DEFAULT_MESSAGE_LIMITS } from '../../pgp/message.js';
+import { ConfigError } from '../../codes.js';
+import { evaluatePolicies } from '../../policy/evaluate.js';
+import type { PolicySet } from '../../policy/load.js';
+import type { PolicyDecision } from '../../policy/types.js';
+import type { TrustRootSpec } from '../../trust/material.js';
+import type { JsonObject } from '../../types.js';
+import { readPolicySources } from '../policy-input.js';
+import { reportItem } from '../report.js';
+
+/** Everything a verifier needs; plain data, so it can be posted to a worker. */
+export interface VerifierInit {
+  readonly trust: readonly TrustRootSpec[];
+  readonly identityRule: IdentityRule;
+  readonly expectedIdentity?: string;
+  readonly cache: boolean;
+  /** Produce `PUT` bodies for changed Images. */
+  readonly write: boolean;
+  /** `--policy` paths: each verifier compiles them itself (compiled policies cannot cross threads). */
+  readonly policyPaths?: readonly string[];
+  /** The revision the main thread loaded: the files must not change while the workers start. */
+  readonly policyRevision?: string;
+  readonly unmatched?: 'allow' | 'deny';
+}
+
+export interface VerifyTask {
+  readonly seq: number;
+  /** The run's evaluation time, milliseconds since the epoch. */
+  readonly at: number;
+  readonly image: JsonObject;
+  readonly source: string;
+}
+
+export interface VerifyOutcome {
+  readonly seq: number;
+  /**
+   * The `AuditItem` as one JSON line (no newline): posted as a string, which is far cheaper to pass
+   * between threads than the object. Absent when the document is not an Image (`errors` says why).
+   */
+  readonly line?: string;
+  /** The Image to write, as JSON: only with write-back, when the conditions changed. */
+  readonly body?: string;
+  readonly errors: readonly AuditError[];
+}
+
+export type ImageVerifier = (task: VerifyTask) => VerifyOutcome;
+
+/**
+ * Verification cache entries per engine. An audit rarely meets a blob twice (copied signatures,
+ * re-reads after a 409, which come soon after), and each entry holds ~16 KiB (the decompressed
+ * message), so a small cache keeps memory flat.
+ */
+export const AUDIT_CACHE_ENTRIES = 1024;
+
+/** The item of an outcome. */
+export function itemOf(outcome: VerifyOutcome): AuditItem | undefined {
+  return outcome.line === undefined ? undefined : (JSON.parse(outcome.line) as AuditItem);
+}
+
+/** Throws ConfigError for unusable trust roots or identity rules. */
+export async function createImageVerifier(init: VerifierInit): Promise<ImageVerifier> {
+  const engine = await createEngine({
+    trust: init.trust,
+    identityRule: init.identityRule,
+    // Every call passes the run's time; a clock read would be a bug.
+    clock: () => new Date(NaN),
+    cache: init.cache ? { max: AUDIT_CACHE_ENTRIES } : false,
+  });
+  const policies = init.policyPaths !== undefined && init.policyPaths.length > 0 ? await readPolicySources(init.policyPaths) : undefined;
+  if (policies && init.policyRevision !== undefined && policies.revision !== init.policyRevision) {
+    throw new ConfigError('the --policy files changed while the audit started; run it again');
+  }
+  const identity = init.expectedIdentity !== undefined ? { expectedIdentity: init.expectedIdentity } : {};
+  const unmatched = init.unmatched ?? 'deny';
+  return (task) => {
+    const at = new Date(task.at);
+    const result = engine.verifyImage(task.image, { at, ...identity });
+    if (result.problems.length > 0) {
+      return { seq: task.seq, errors: result.problems.map((p) => ({ source: task.source, path: p.path, message: p.message })) };
+    }
+    const errors = contentErrors(task, result);
+    const item = auditItem(task, result, policies && decide(policies, task.image, result, at, unmatched));
+    if (!init.write || !item.changed || result.image === null) return { seq: task.seq, line: JSON.stringify(item), errors };
+    const problem = writeBackProblem(task.image, result.image);
+    if (problem !== null) return { seq: task.seq, line: JSON.stringify({ ...item, writeError: `not written: ${problem}` }), errors };
+    return { seq: task.seq, line: JSON.stringify(item), body: JSON.stringify(result.image), errors };
+  };
+}
+
+function decide(policies: PolicySet, image: JsonObject, result: VerifyResult, now: Date, unmatched: 'allow' | 'deny'): PolicyDecision {
+  return evaluatePolicies(policies, image, result, { now, unmatched });
+}
+
+function auditItem(task: VerifyTask, result: VerifyResult, decision: PolicyDecision | undefined): AuditItem {
+  const metadata = task.image['metadata'] as JsonObject;
+  const name = String(metadata['name']);
+  const reference = task.image['dockerImageReference'];
+  const resourceVersion = metadata['resourceVersion'];
+  const base = reportItem({ name, ...(typeof reference === 'string' ? { dockerImageReference: reference } : {}) }, task.source, result);
+  return {
+    image: base.image,
+    ...(base.dockerImageReference !== undefined ? { dockerImageReference: base.dockerImageReference } : {}),
+    source: base.source,
+    ...(typeof resourceVersion === 'string' ? { resourceVersion } : {}),
+    verdict: base.verdict,
+    ...(decision
+      ? {
+          decision: decision.decision,
+          reason: decision.reason,
+          message: decision.message,
+          warnings: [...decision.warnings],
+          policies: decision.results.map((r) => ({
+            name: r.policy, actions: [...r.actions], applied: r.applied, passed: r.passed,
+            ...(r.reason !== undefined ? { reason: r.reason } : {}),
+            ...(r.message !== undefined ? { message: r.message } : {}),
+          })),
+        }
+      : {}),
+    signatures: base.signatures,
+    changed: result.changed,
+  };
+}
+
+/** Undecodable signature contents are input errors too (as `verify` reports them); rare, so parsed again only then. */
+function contentErrors(task: VerifyTask, result: VerifyResult): AuditError[] {
+  if (!result.signatures.some((s) => s.reason === 'MalformedSignature' || s.reason === 'TooLarge')) return [];
+  const parsed = parseImage(task.image, { maxContentBytes: DEFAULT_MESSAGE_LIMITS.maxBlobBytes });
+  if ('problems' in parsed) return [];
+  return inputProblems(parsed).map((p) => ({ source: task.source, path: p.path, message: p.message }));
+}
