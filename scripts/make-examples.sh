@@ -276,3 +276,6 @@ Other files: \`keys/unknown-signer.asc\` (public key of the unknown signer, for 
 EOF
 
 echo "== wrote $EX"
+
+# The X.509 examples live beside these and are rebuilt on top (this script removed images/ and trust/).
+"$ROOT/scripts/make-x509-examples.sh"

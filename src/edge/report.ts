@@ -17,6 +17,8 @@ export interface ReportSignature {
   readonly fingerprint?: string;
   readonly trustRoot?: string;
   readonly signer?: { readonly commonName?: string; readonly organization?: string; readonly email?: string };
+  /** Who vouches for the signer: the issuing CA (X.509) or the trust root's `issuer` (OpenPGP). */
+  readonly issuer?: { readonly commonName?: string; readonly organization?: string };
   readonly signedIdentity?: string;
   readonly signedDigest?: string;
   readonly creator?: string;
@@ -116,6 +118,7 @@ function reportSignature(v: SignatureVerdict): ReportSignature {
     ...(v.keyID !== undefined ? { keyID: v.keyID } : {}),
     ...(signer ? { fingerprint: signer.fingerprint, trustRoot: signer.trustRoot } : {}),
     ...(person && Object.keys(person).length > 0 ? { signer: person } : {}),
+    ...(signer && Object.keys(signer.issuer).length > 0 ? { issuer: { ...signer.issuer } } : {}),
     ...(v.claims ? { signedIdentity: v.claims.dockerReference, signedDigest: v.claims.manifestDigest } : {}),
     ...(v.claims?.creator !== undefined ? { creator: v.claims.creator } : {}),
     ...(v.claims?.timestamp !== undefined ? { timestamp: new Date(v.claims.timestamp * 1000).toISOString().replace('.000Z', 'Z') } : {}),
