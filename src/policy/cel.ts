@@ -12,7 +12,7 @@
 import { Environment, type ParseResult } from '@marcbachmann/cel-js';
 import { Duration, UnsignedInt } from '@marcbachmann/cel-js/evaluator';
 import { estimateCost, identifiers, literalProblem, type CelNode } from './cel-ast.js';
-import { identityMatches, lowerAscii, replace, timestampToString, upperAscii } from './functions.js';
+import { distinct, identityMatches, intOfUint, lowerAscii, replace, timestampToString, upperAscii } from './functions.js';
 import { globMatch } from './glob.js';
 import { regexFind } from './regex.js';
 import {
@@ -70,33 +70,6 @@ const OVERRIDES: readonly { probe: string; signature: string; handler: Handler }
 ];
 
 const SYNC = { async: false } as const;
-
-/** Whether `value` is a CEL scalar `distinct()` can compare. */
-function isScalar(value: unknown): value is string | bigint | number | boolean | null {
-  return value === null || ['string', 'bigint', 'number', 'boolean'].includes(typeof value);
-}
-
-function distinct(list: readonly unknown[]): unknown[] {
-  const seen = new Set<unknown>();
-  const out: unknown[] = [];
-  for (const item of list) {
-    if (!isScalar(item)) throw new Error('distinct() takes a list of strings, numbers, booleans or nulls');
-    // 1 and 1.0 are equal in CEL: compare numbers by value.
-    const key = typeof item === 'bigint' || typeof item === 'number' ? `n:${Number(item)}` : item;
-    if (seen.has(key)) continue;
-    seen.add(key);
-    out.push(item);
-  }
-  return out;
-}
-
-const MAX_INT = 2n ** 63n - 1n;
-
-function intOfUint(value: { valueOf(): bigint }): bigint {
-  const v = value.valueOf();
-  if (v > MAX_INT) throw new Error('int() range error: the uint is larger than the largest int');
-  return v;
-}
 
 /** One line of an error thrown by cel-js or a handler. */
 function errorText(error: unknown): string {
@@ -235,31 +208,6 @@ function sealScope(env: Environment): void {
   if (env.evaluate("'A'.matches('(?i)a') && 'Ä'.lowerAscii() == 'Ä'") !== true) {
     throw new Error('cel-js internals changed: matches() is not RE2');
   }
-}
-
-/**
- * A CEL value as plain JSON-like data, for tests and messages: ints as `{int: "…"}`, uints as
- * `{uint: "…"}`, doubles as numbers, bytes as `{bytes: base64}`, timestamps as `{timestamp: RFC 3339}`,
- * durations as `{duration: "…s"}`, types as `{type: name}`, maps as objects, lists as arrays. Never throws.
- */
-export function describeCelValue(value: unknown): unknown {
-  if (value === null || typeof value === 'string' || typeof value === 'boolean' || typeof value === 'number') return value;
-  if (typeof value === 'bigint') return { int: value.toString() };
-  if (value instanceof Uint8Array) return { bytes: Buffer.from(value).toString('base64') };
-  if (value instanceof Date) return { timestamp: Number.isFinite(value.getTime()) ? value.toISOString() : 'invalid' };
-  if (Array.isArray(value)) return value.map(describeCelValue);
-  if (value instanceof Set) return [...value].map(describeCelValue);
-  if (value instanceof Map) return Object.fromEntries([...value].map(([k, v]) => [String(k), describeCelValue(v)]));
-  if (typeof value === 'object') {
-    const ctor = (value as { constructor?: { name?: unknown } }).constructor?.name;
-    const text = (): string => (value as { toString(): string }).toString();
-    if (ctor === 'UnsignedInt') return { uint: text() };
-    if (ctor === 'Duration') return { duration: text() };
-    if (ctor === 'Type') return { type: String((value as { name?: unknown }).name) };
-    if (ctor === 'Optional') return { optional: true };
-    return Object.fromEntries(Object.entries(value).map(([k, v]) => [k, describeCelValue(v)]));
-  }
-  return typeof value;
 }
 
 /**

@@ -75,3 +75,32 @@ export function timestampToString(value: Date): string {
   const iso = value.toISOString();
   return iso.endsWith('.000Z') ? `${iso.slice(0, -5)}Z` : iso;
 }
+
+/** Whether `value` is a CEL scalar `distinct()` can compare. */
+function isScalar(value: unknown): value is string | bigint | number | boolean | null {
+  return value === null || ['string', 'bigint', 'number', 'boolean'].includes(typeof value);
+}
+
+/** `list.distinct()` of the CEL lists extension, for lists of scalars (1 and 1.0 are equal). */
+export function distinct(list: readonly unknown[]): unknown[] {
+  const seen = new Set<unknown>();
+  const out: unknown[] = [];
+  for (const item of list) {
+    if (!isScalar(item)) throw new Error('distinct() takes a list of strings, numbers, booleans or nulls');
+    // 1 and 1.0 are equal in CEL: compare numbers by value.
+    const key = typeof item === 'bigint' || typeof item === 'number' ? `n:${Number(item)}` : item;
+    if (seen.has(key)) continue;
+    seen.add(key);
+    out.push(item);
+  }
+  return out;
+}
+
+const MAX_INT = 2n ** 63n - 1n;
+
+/** `int(uint)`: an error above the largest int. */
+export function intOfUint(value: { valueOf(): bigint }): bigint {
+  const v = value.valueOf();
+  if (v > MAX_INT) throw new Error('int() range error: the uint is larger than the largest int');
+  return v;
+}

@@ -6,7 +6,8 @@
 // list stays honest.
 import { readFileSync, readdirSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
-import { celValueFrom, describeCelValue, type CelScope } from '../../src/policy/cel.js';
+import { celValueFrom, type CelScope } from '../../src/policy/cel.js';
+import { describeCelValue } from '../../src/policy/describe.js';
 import { policyCelScope } from '../../src/policy/load.js';
 import { field, fieldsNamed, messageOf, parseTextProto, text, type Field, type TextValue } from './textproto.js';
 import { SKIPS } from './cel-spec-skips.js';
@@ -179,6 +180,9 @@ describe('cel-spec conformance through the policy environment', () => {
     const passed = count('pass');
     const run = all.length - count('skip');
     console.log(`cel-spec: ${passed}/${run} run tests pass (${((100 * passed) / run).toFixed(1)} %); ${count('skip')} of ${all.length} skipped by rule, ${listed} listed as known failures`);
+    const reasons = new Map<string, number>();
+    for (const r of results) if (r.outcome.status === 'skip') reasons.set(r.outcome.reason, (reasons.get(r.outcome.reason) ?? 0) + 1);
+    for (const [reason, n] of reasons) console.log(`  skipped by rule (${n}): ${reason}`);
     if (process.env['CEL_SPEC_DUMP']) for (const r of results) if (r.outcome.status === 'fail' && SKIPS[r.c.id] === undefined) console.log(`  '${r.c.id}': ${JSON.stringify(r.c.expr)} ${r.outcome.detail}`);
     expect(passed / run).toBeGreaterThan(0.8);
   });

@@ -1,7 +1,8 @@
 // The CEL wrapper (src/policy/cel.ts): compile results are values, evaluation never throws, the
 // built-ins it replaces really are replaced, and describeCelValue covers every CEL value kind.
 import { describe, expect, it } from 'vitest';
-import { CelScope, describeCelValue } from '../../../src/policy/cel.js';
+import { CelScope } from '../../../src/policy/cel.js';
+import { describeCelValue } from '../../../src/policy/describe.js';
 import { policyCelScope } from '../../../src/policy/load.js';
 
 const scope = policyCelScope().derive({ variables: { x: 'dyn', n: 'int' } });

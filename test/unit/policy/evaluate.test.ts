@@ -197,6 +197,13 @@ describe('facts', () => {
     expect(evaluate(check(expression)).decision).toBe('Allowed');
   });
 
+  it('reading reference of an Image without a valid dockerImageReference is a runtime error (fail closed)', () => {
+    const set = check("reference.registry == 'registry.example.com'");
+    const noReference = { apiVersion: 'image.openshift.io/v1', kind: 'Image', metadata: { name: DIGEST } };
+    expect(evaluate(set, [trusted(RELEASE_KEY)], noReference)).toMatchObject({ decision: 'Denied', reason: 'PolicyError' });
+    expect(evaluate(set, [trusted(RELEASE_KEY)], image('Not/A Reference'))).toMatchObject({ decision: 'Denied', reason: 'PolicyError' });
+  });
+
   it('gives the raw image with integers as int, now, and request null outside admission', () => {
     const img = image(undefined, { metadata: { name: DIGEST, generation: 3 } });
     expect(evaluate(check('image.metadata.generation == 3 && now == timestamp("2026-06-01T00:00:00Z") && request == null'), [], img).decision).toBe('Allowed');

@@ -1,7 +1,7 @@
 // The functions policies get beyond the CEL standard library, and the standard ones they rely on,
 // evaluated through the policy CEL scope (contract section 8; issue 4 item 4).
 import { describe, expect, it } from 'vitest';
-import { describeCelValue } from '../../../src/policy/cel.js';
+import { describeCelValue } from '../../../src/policy/describe.js';
 import { policyCelScope } from '../../../src/policy/load.js';
 
 const scope = policyCelScope().derive({ variables: { t: 'google.protobuf.Timestamp', text: 'string' } });
