@@ -190,7 +190,7 @@ function readValues(body: Uint8Array, start: number, algorithm: number): Uint8Ar
   const fixed = FIXED_SIZE[algorithm];
   if (fixed !== undefined) {
     if (pos + fixed !== body.length) return 'signature value has the wrong size';
-    return [body.subarray(pos, pos + fixed)];
+    return [body.slice(pos, pos + fixed)];
   }
   const count = MPI_COUNT[algorithm];
   if (count === undefined) return `unsupported public-key algorithm ${algorithm}`;
@@ -198,7 +198,8 @@ function readValues(body: Uint8Array, start: number, algorithm: number): Uint8Ar
   for (let i = 0; i < count; i++) {
     const mpi = readMpi(body, pos);
     if (mpi === null) return 'truncated signature value';
-    values.push(mpi.value);
+    // Copies: a parsed packet outlives its message in the engine's cache and must not pin it.
+    values.push(mpi.value.slice());
     pos = mpi.next;
   }
   if (pos !== body.length) return 'unexpected bytes after the signature values';
