@@ -5,6 +5,7 @@
  */
 import { Command, CommanderError, InvalidArgumentError, Option } from 'commander';
 import { ConfigError } from '../codes.js';
+import { parseRfc3339 } from './rfc3339.js';
 import { runVerify, type VerifyCommandOptions } from './verify-command.js';
 import { runPolicyLint } from './policy-lint.js';
 import { runPolicyTests, type PolicyTestCommandOptions } from './policy-test-command.js';
@@ -194,16 +195,8 @@ function collect(value: string, previous: string[] | undefined): string[] {
   return [...(previous ?? []), value];
 }
 
-const RFC3339 = /^(\d{4})-(\d{2})-(\d{2})[Tt ](\d{2}):(\d{2}):(\d{2})(\.\d+)?([Zz]|[+-]\d{2}:\d{2})$/;
-
 function parseTime(value: string): Date {
-  // Date.parse alone accepts far more than RFC 3339 and silently rolls 2026-02-30 into March.
-  const m = RFC3339.exec(value);
-  const date = new Date(value.replace(/:60(?=[.Zz+-])/, ':59'));
-  const [, y, mo, d, h, mi, s] = (m ?? []).map(Number);
-  const valid = m !== null && !Number.isNaN(date.getTime()) && mo !== undefined && d !== undefined
-    && mo >= 1 && mo <= 12 && d >= 1 && d <= new Date(Date.UTC(y ?? 0, mo, 0)).getUTCDate()
-    && (h ?? 99) <= 23 && (mi ?? 99) <= 59 && (s ?? 99) <= 60;
-  if (!valid) throw new InvalidArgumentError('expected an RFC 3339 time such as 2026-01-01T00:00:00Z');
-  return date;
+  const time = parseRfc3339(value);
+  if (time === undefined) throw new InvalidArgumentError('expected an RFC 3339 time such as 2026-01-01T00:00:00Z');
+  return time;
 }

@@ -1,4 +1,4 @@
-/** Strict RFC 3339 times for configuration files (PolicyTest `at`). */
+/** Strict RFC 3339 times (`--at`, PolicyTest `at`). */
 
 const RFC3339 = /^(\d{4})-(\d{2})-(\d{2})[Tt ](\d{2}):(\d{2}):(\d{2})(\.\d+)?([Zz]|[+-]\d{2}:\d{2})$/;
 

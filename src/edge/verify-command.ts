@@ -2,13 +2,12 @@
 import { ConfigError } from '../codes.js';
 import { createEngine, type VerifyResult } from '../engine.js';
 import { inputProblems, parseImage } from '../image/parse.js';
-import { isNameOnly, isReferenceProblem, parseReference } from '../identity/reference.js';
-import { IDENTITY_RULE_TYPES, parseIdentityRule, type IdentityRule } from '../identity/rules.js';
 import { DEFAULT_MESSAGE_LIMITS } from '../pgp/message.js';
 import { evaluatePolicies } from '../policy/evaluate.js';
 import type { PolicySet } from '../policy/load.js';
 import type { JsonObject } from '../types.js';
 import type { CliIO } from './cli.js';
+import { normalizeExpectedIdentity, parseIdentityRuleOption } from './identity-options.js';
 import { readImageDocuments } from './image-input.js';
 import { loadPoliciesOrReport } from './policy-lint.js';
 import { reportItem, type ReportError, type ReportItem, type VerificationReport } from './report.js';
@@ -43,7 +42,7 @@ export async function runVerify(inputs: readonly string[], options: VerifyComman
   }
   const engine = await createEngine({
     trust: await readTrustSources(options.trust),
-    identityRule: parseRuleOption(options.identityRule),
+    identityRule: parseIdentityRuleOption(options.identityRule),
     clock: io.now,
     ...(options.cache ? {} : { cache: false as const }),
   });
@@ -107,27 +106,5 @@ function render(report: VerificationReport, images: readonly JsonObject[], forma
   }
 }
 
-/** As `oc adm verify-image-signature` does: a name-only identity means its `latest` tag. */
-function normalizeExpectedIdentity(value: string): string {
-  const ref = parseReference(value);
-  if (isReferenceProblem(ref)) throw new ConfigError(`--expected-identity ${JSON.stringify(value)} is not a valid image reference: ${ref.problem}`);
-  return isNameOnly(ref) ? `${ref.canonical}:latest` : ref.canonical;
-}
-
-function parseRuleOption(value: string): IdentityRule {
-  let rule: unknown = value;
-  if (value.trimStart().startsWith('{')) {
-    try {
-      rule = JSON.parse(value) as unknown;
-    } catch {
-      throw new ConfigError(`--identity-rule is neither a rule name nor valid JSON: ${value}`);
-    }
-  }
-  try {
-    return parseIdentityRule(rule);
-  } catch (error) {
-    throw new ConfigError(`--identity-rule: ${(error as Error).message} (rules: ${IDENTITY_RULE_TYPES.join(', ')})`);
-  }
-}
 
 export type { VerifyResult };

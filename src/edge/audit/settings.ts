@@ -5,10 +5,10 @@
 import { availableParallelism } from 'node:os';
 import { ConfigError } from '../../codes.js';
 import { parseLabelSelector, type LabelSelector } from '../../audit/label-selector.js';
-import { formatForFile, REPORT_FORMATS, type ReportFormat } from '../../audit/render.js';
+import { formatForFile, type ReportFormat } from '../../audit/render.js';
 import { parseShard, type Shard } from '../../audit/shard.js';
-import { isNameOnly, isReferenceProblem, parseReference } from '../../identity/reference.js';
-import { IDENTITY_RULE_TYPES, parseIdentityRule, type IdentityRule } from '../../identity/rules.js';
+import type { IdentityRule } from '../../identity/rules.js';
+import { normalizeExpectedIdentity, parseIdentityRuleOption } from '../identity-options.js';
 
 /** What commander hands the `audit` action. */
 export interface AuditCommandOptions {
@@ -68,7 +68,7 @@ export function auditSettings(inputs: readonly string[], options: AuditCommandOp
     cluster,
     ...(options.shard !== undefined ? { shard: parseShard(options.shard) } : {}),
     ...(options.selector !== undefined ? { selector: parseLabelSelector(options.selector) } : {}),
-    identityRule: parseRuleOption(options.identityRule),
+    identityRule: parseIdentityRuleOption(options.identityRule),
     ...(options.expectedIdentity !== undefined ? { expectedIdentity: normalizeExpectedIdentity(options.expectedIdentity) } : {}),
     workers,
     pageSize,
@@ -86,27 +86,4 @@ function count(value: string | undefined, fallback: number): number {
   return /^\d{1,6}$/.test(value) ? Number(value) : -1;
 }
 
-export { REPORT_FORMATS };
 
-/** As `verify` and `oc adm verify-image-signature` do: a name-only identity means its `latest` tag. */
-function normalizeExpectedIdentity(value: string): string {
-  const ref = parseReference(value);
-  if (isReferenceProblem(ref)) throw new ConfigError(`--expected-identity ${JSON.stringify(value)} is not a valid image reference: ${ref.problem}`);
-  return isNameOnly(ref) ? `${ref.canonical}:latest` : ref.canonical;
-}
-
-function parseRuleOption(value: string): IdentityRule {
-  let rule: unknown = value;
-  if (value.trimStart().startsWith('{')) {
-    try {
-      rule = JSON.parse(value) as unknown;
-    } catch {
-      throw new ConfigError(`--identity-rule is neither a rule name nor valid JSON: ${value}`);
-    }
-  }
-  try {
-    return parseIdentityRule(rule);
-  } catch (error) {
-    throw new ConfigError(`--identity-rule: ${(error as Error).message} (rules: ${IDENTITY_RULE_TYPES.join(', ')})`);
-  }
-}
