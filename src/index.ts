@@ -35,6 +35,13 @@ export type { AdmissionReviewResponse, AdmissionResponse } from './admission/res
 export { ADMISSION_REASONS } from './admission/reasons.js';
 export type { AdmissionReason } from './admission/reasons.js';
 
+export { readPolicySources, compilePolicyTexts } from './edge/policy-input.js';
+export { evaluatePolicies } from './policy/evaluate.js';
+export type { PolicyContext } from './policy/evaluate.js';
+export { PolicyLoadError } from './policy/load.js';
+export type { PolicySet } from './policy/load.js';
+export type { PolicyDecision, PolicyResult, PolicyProblem, PolicyLimits, ValidationAction } from './policy/types.js';
+
 export { loadTrust, WEAK_ALGORITHMS } from './trust/material.js';
 export type { TrustMaterial, TrustRootSpec, KeyValidity, WeakAlgorithm } from './trust/material.js';
 export { readTrustSources } from './edge/trust-input.js';

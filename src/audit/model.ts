@@ -3,31 +3,13 @@
  * verdict, decision and reason, the signer inventory, and input or write errors. Plain data; the
  * JSON field names are part of the contract. Absent facts are omitted, never faked.
  */
+import type { ReportSignature } from '../report-signature.js';
 import type { Verdict } from '../types.js';
 
 export const AUDIT_API_VERSION = 'imagetrust.io/v1alpha1';
 
 /** One signature as the audit reports it: the same shape as `verify -o json` reports. */
-export interface AuditSignature {
-  readonly name: string;
-  readonly type: string;
-  readonly trusted: boolean;
-  readonly forImage: boolean;
-  readonly reason: string;
-  readonly message: string;
-  /** The signing key's ID; without `fingerprint` an unverified hint (for `UnknownKey`: the key to onboard). */
-  readonly keyID?: string;
-  readonly fingerprint?: string;
-  readonly trustRoot?: string;
-  readonly signer?: { readonly commonName?: string; readonly organization?: string; readonly email?: string };
-  readonly signedIdentity?: string;
-  readonly signedDigest?: string;
-  readonly creator?: string;
-  readonly timestamp?: string;
-  readonly created?: string;
-  readonly expired: boolean;
-  readonly revoked: boolean;
-}
+export type AuditSignature = ReportSignature;
 
 /** One Image's outcome: one line of `-o ndjson`. */
 export interface AuditItem {
