@@ -107,27 +107,14 @@ function auditItem(task: VerifyTask, result: VerifyResult, decision: PolicyDecis
   const name = String(metadata['name']);
   const reference = task.image['dockerImageReference'];
   const resourceVersion = metadata['resourceVersion'];
-  const base = reportItem({ name, ...(typeof reference === 'string' ? { dockerImageReference: reference } : {}) }, task.source, result);
+  const { image, dockerImageReference, source, ...rest } = reportItem(
+    { name, ...(typeof reference === 'string' ? { dockerImageReference: reference } : {}) }, task.source, result, decision);
   return {
-    image: base.image,
-    ...(base.dockerImageReference !== undefined ? { dockerImageReference: base.dockerImageReference } : {}),
-    source: base.source,
+    image,
+    ...(dockerImageReference !== undefined ? { dockerImageReference } : {}),
+    source,
     ...(typeof resourceVersion === 'string' ? { resourceVersion } : {}),
-    verdict: base.verdict,
-    ...(decision
-      ? {
-          decision: decision.decision,
-          reason: decision.reason,
-          message: decision.message,
-          warnings: [...decision.warnings],
-          policies: decision.results.map((r) => ({
-            name: r.policy, actions: [...r.actions], applied: r.applied, passed: r.passed,
-            ...(r.reason !== undefined ? { reason: r.reason } : {}),
-            ...(r.message !== undefined ? { message: r.message } : {}),
-          })),
-        }
-      : {}),
-    signatures: base.signatures,
+    ...rest,
     changed: result.changed,
   };
 }
