@@ -102,7 +102,7 @@ export async function createEngine(options: EngineOptions): Promise<Engine> {
     // An unusable evaluation time must not slip through the time comparisons as NaN.
     if (!Number.isFinite(seconds)) return indeterminate(parsed.signatures, 'the evaluation time is not a valid date');
     const verdicts = parsed.signatures.map((sig) => {
-      const cacheKey = sig.content ? `${trust.revision}:${sig.type}:${createHash('sha256').update(sig.content).digest('base64')}` : '';
+      const cacheKey = sig.content && cache ? `${trust.revision}:${sig.type}:${createHash('sha256').update(sig.content).digest('base64')}` : '';
       return verifySignature(sig, facts, seconds, authenticateCached, cacheKey);
     });
     return withConditions(verdictOf(verdicts), verdicts, untrustedImage as JsonObject, at);
