@@ -3,6 +3,7 @@
  * formats.md section 5). The security property throughout: no input, and no mutation of a valid
  * signature, yields a trusted statement other than the one the key holder signed.
  */
+import { framePackets, type Framed } from '../helpers/packet-frames.js';
 import { readFileSync, readdirSync } from 'node:fs';
 import { deflateRawSync, deflateSync, inflateRawSync, inflateSync } from 'node:zlib';
 import { fc, test } from '@fast-check/vitest';
@@ -619,43 +620,6 @@ function oldPacket(tag: number, body: Uint8Array): Uint8Array {
   if (n < 256) return Buffer.concat([Buffer.from([0x80 | (tag << 2), n]), body]);
   if (n < 65536) return Buffer.concat([Buffer.from([0x80 | (tag << 2) | 1, n >> 8, n & 0xff]), body]);
   return Buffer.concat([Buffer.from([0x80 | (tag << 2) | 2, (n >>> 24) & 0xff, (n >>> 16) & 0xff, (n >>> 8) & 0xff, n & 0xff]), body]);
-}
-
-interface Framed {
-  readonly tag: number;
-  /** Offset of the packet header in the message. */
-  readonly start: number;
-  /** Offset of the body in the message. */
-  readonly bodyStart: number;
-  readonly end: number;
-}
-
-/** Packet boundaries of an unstreamed message (old and new headers, no partial lengths). */
-function framePackets(data: Buffer): Framed[] {
-  const out: Framed[] = [];
-  let pos = 0;
-  while (pos < data.length) {
-    const header = data[pos]!;
-    let tag: number;
-    let length: number;
-    let bodyStart: number;
-    if ((header & 0x40) === 0) {
-      tag = (header >> 2) & 0x0f;
-      const size = [1, 2, 4][header & 3]!;
-      length = 0;
-      for (let i = 0; i < size; i++) length = length * 256 + data[pos + 1 + i]!;
-      bodyStart = pos + 1 + size;
-    } else {
-      tag = header & 0x3f;
-      const first = data[pos + 1]!;
-      if (first < 192) [length, bodyStart] = [first, pos + 2];
-      else if (first < 224) [length, bodyStart] = [((first - 192) << 8) + data[pos + 2]! + 192, pos + 3];
-      else [length, bodyStart] = [data.readUInt32BE(pos + 2), pos + 6];
-    }
-    out.push({ tag, start: pos, bodyStart, end: bodyStart + length });
-    pos = bodyStart + length;
-  }
-  return out;
 }
 
 function uncoveredPositions(message: Buffer): Set<number> {

@@ -5,6 +5,7 @@
  * test/fixtures (so that a rejection is known to come from the check under test, not from a
  * signature that no longer verifies).
  */
+import { splitPackets } from '../helpers/packet-frames.js';
 import { execFileSync, spawnSync } from 'node:child_process';
 import { createHash, createPrivateKey, sign as cryptoSign, type KeyObject } from 'node:crypto';
 import { readFileSync, readdirSync } from 'node:fs';
@@ -140,39 +141,6 @@ function compressedPacket(algorithm: number, stream: Uint8Array, header: 'new' |
 }
 
 const zip = (inner: Uint8Array): Buffer => compressedPacket(1, deflateRawSync(inner));
-
-interface RawPacket {
-  readonly tag: number;
-  readonly body: Buffer;
-}
-
-/** Splits an unstreamed message (old or new headers, no partial lengths) into packets. */
-function splitPackets(data: Buffer): RawPacket[] {
-  const out: RawPacket[] = [];
-  let pos = 0;
-  while (pos < data.length) {
-    const header = data[pos]!;
-    let tag: number;
-    let length: number;
-    let bodyStart: number;
-    if ((header & 0x40) === 0) {
-      tag = (header >> 2) & 0x0f;
-      const size = [1, 2, 4][header & 3]!;
-      length = 0;
-      for (let i = 0; i < size; i++) length = length * 256 + data[pos + 1 + i]!;
-      bodyStart = pos + 1 + size;
-    } else {
-      tag = header & 0x3f;
-      const first = data[pos + 1]!;
-      if (first < 192) [length, bodyStart] = [first, pos + 2];
-      else if (first < 224) [length, bodyStart] = [((first - 192) << 8) + data[pos + 2]! + 192, pos + 3];
-      else [length, bodyStart] = [data.readUInt32BE(pos + 2), pos + 6];
-    }
-    out.push({ tag, body: Buffer.from(data.subarray(bodyStart, bodyStart + length)) });
-    pos = bodyStart + length;
-  }
-  return out;
-}
 
 const frame = (...packets: Buffer[]): Buffer => Buffer.concat(packets);
 
