@@ -60,9 +60,19 @@ const MAX_MESSAGE = 512;
 
 /** Messages may quote attacker-controlled text: keep them to one bounded line. */
 export function oneLine(text: string): string {
+  // Nearly every message is already one short line: that is checked without a regular expression.
+  if (text.length <= MAX_MESSAGE && !hasControlCharacter(text)) return text;
   // eslint-disable-next-line no-control-regex
   const flat = text.replace(/[\u0000-\u001f\u007f]+/g, ' ');
   return flat.length > MAX_MESSAGE ? `${flat.slice(0, MAX_MESSAGE - 1)}…` : flat;
+}
+
+function hasControlCharacter(text: string): boolean {
+  for (let i = 0; i < text.length; i++) {
+    const c = text.charCodeAt(i);
+    if (c < 0x20 || c === 0x7f) return true;
+  }
+  return false;
 }
 
 /** Quote untrusted text for a message: JSON quoting, shortened. */

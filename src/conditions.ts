@@ -5,7 +5,8 @@
 import { oneLine } from './codes.js';
 import type { ReasonCode } from './codes.js';
 import type { ConditionStatus, JsonObject, SignatureVerdict } from './types.js';
-import { informativeFields } from './conditions/fields.js';
+import { copyMembers } from './conditions/copy.js';
+import { INFORMATIVE_FIELDS, informativeFields } from './conditions/fields.js';
 import { isObject, isConditionTime, sameSignature, timeValue } from './conditions/compare.js';
 
 /** The condition types this module owns, in the order they are written after other conditions. */
@@ -81,9 +82,19 @@ function apply(input: JsonObject, verdicts: readonly SignatureVerdict[], probeTi
   return { image, changed };
 }
 
+/**
+ * The last probe time formatted, by time value: every Image of a run is written with the same
+ * time. Only for plain Dates, whose text depends on nothing but their time value.
+ */
+let lastProbe: { readonly time: number; readonly text: string } | undefined;
+
 function probeTimeText(probeTime: Date): string | null {
   try {
-    return conditionTime(probeTime);
+    const plain = Object.getPrototypeOf(probeTime) === Date.prototype && !Object.hasOwn(probeTime, 'getTime') && !Object.hasOwn(probeTime, 'toISOString');
+    if (plain && lastProbe !== undefined && lastProbe.time === probeTime.getTime()) return lastProbe.text;
+    const text = conditionTime(probeTime);
+    if (plain) lastProbe = { time: probeTime.getTime(), text };
+    return text;
   } catch {
     return null;
   }
@@ -91,11 +102,13 @@ function probeTimeText(probeTime: Date): string | null {
 
 /** A shallow copy of the element with our conditions and the informative fields rewritten. */
 function applyVerdict(element: JsonObject, verdict: SignatureVerdict, now: string | null): JsonObject {
-  const next: JsonObject = { ...element };
+  const next = copyMembers(element);
   next['conditions'] = conditionsFor(element['conditions'], verdict, now);
-  for (const [key, value] of Object.entries(informativeFields(verdict))) {
-    if (value === undefined) delete next[key];
-    else next[key] = value;
+  const fields = informativeFields(verdict);
+  for (const key of INFORMATIVE_FIELDS) {
+    const value = fields[key];
+    if (value !== undefined) next[key] = value;
+    else if (Object.hasOwn(next, key)) delete next[key];
   }
   return next;
 }
@@ -113,9 +126,10 @@ function isOurType(type: unknown): boolean {
 
 function conditionsFor(existing: unknown, verdict: SignatureVerdict, now: string | null): unknown[] {
   const list: readonly unknown[] = Array.isArray(existing) ? existing : [];
-  const kept = list.filter((c) => !(isObject(c) && isOurType(c['type'])));
-  const ours = desiredConditions(verdict, (type) => currentCondition(list, type) !== undefined);
-  return [...kept, ...ours.map((d) => stamp(d, currentCondition(list, d.type), now))];
+  const out: unknown[] = list.filter((c) => !(isObject(c) && isOurType(c['type'])));
+  const ours = desiredConditions(verdict, (type) => list.length > 0 && currentCondition(list, type) !== undefined);
+  for (const d of ours) out.push(stamp(d, list.length > 0 ? currentCondition(list, d.type) : undefined, now));
+  return out;
 }
 
 /**
@@ -158,30 +172,23 @@ function desiredConditions(verdict: SignatureVerdict, hadBefore: (type: Conditio
   const { signer, claims } = verdict;
   const out: Desired[] = [
     verdict.trusted
-      ? {
-          type: 'Trusted',
-          status: 'True',
-          reason: 'Verified',
-          message: signer ? `signed by ${signer.fingerprint} (${signer.trustRoot})` : 'signed by a trusted key',
-        }
-      : { type: 'Trusted', status: 'False', reason: failureReason(verdict), message: verdict.message },
+      ? desired('Trusted', 'True', 'Verified', signer ? `signed by ${signer.fingerprint} (${signer.trustRoot})` : 'signed by a trusted key')
+      : desired('Trusted', 'False', failureReason(verdict), verdict.message),
     verdict.forImage
-      ? {
-          type: 'ForImage',
-          status: 'True',
-          reason: 'Verified',
-          message: claims
-            ? `signed for ${claims.dockerReference} and digest ${claims.manifestDigest}`
-            : 'signed for this image',
-        }
-      : { type: 'ForImage', status: 'False', reason: failureReason(verdict), message: verdict.message },
+      ? desired('ForImage', 'True', 'Verified', claims ? `signed for ${claims.dockerReference} and digest ${claims.manifestDigest}` : 'signed for this image')
+      : desired('ForImage', 'False', failureReason(verdict), verdict.message),
   ];
   const expiredReason = verdict.reason === 'SignatureExpired' ? 'SignatureExpired' : 'KeyExpired';
   const expired = flag(verdict, 'Expired', verdict.expired, expiredReason, hadBefore('Expired'));
   if (expired) out.push(expired);
   const revoked = flag(verdict, 'Revoked', verdict.revoked, 'KeyRevoked', hadBefore('Revoked'));
   if (revoked) out.push(revoked);
-  return out.map((d) => ({ ...d, message: oneLine(d.message) }));
+  return out;
+}
+
+/** A desired condition; its message made one bounded line. */
+function desired(type: ConditionType, status: ConditionStatus, reason: string, message: string): Desired {
+  return { type, status, reason, message: oneLine(message) };
 }
 
 const HOLDS: Readonly<Record<'Expired' | 'Revoked', readonly [string, string]>> = {
@@ -202,8 +209,7 @@ function flag(
   hadBefore: boolean,
 ): Desired | undefined {
   const [yes, no] = HOLDS[type];
-  if (holds) return { type, status: 'True', reason, message: verdict.reason === reason ? verdict.message : yes };
+  if (holds) return desired(type, 'True', reason, verdict.reason === reason ? verdict.message : yes);
   if (!hadBefore) return undefined;
-  const message = verdict.reason === 'Verified' ? no : verdict.message;
-  return { type, status: 'False', reason: verdict.reason, message };
+  return desired(type, 'False', verdict.reason, verdict.reason === 'Verified' ? no : verdict.message);
 }

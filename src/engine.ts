@@ -3,7 +3,7 @@
  * and the verification cache passed in. `verifyImage` never throws for bad input; only
  * `createEngine` throws, for bad configuration.
  */
-import { createHash } from 'node:crypto';
+import { hash } from 'node:crypto';
 import { LRUCache } from 'lru-cache';
 import { ConfigError } from './codes.js';
 import { applyVerdicts } from './conditions.js';
@@ -66,9 +66,24 @@ export async function createEngine(options: EngineOptions): Promise<Engine> {
   if (typeof clock !== 'function') throw new ConfigError('createEngine needs a clock');
   const cache = options.cache === false ? null : new LRUCache<string, Authenticated | Rejected>({ max: options.cache?.max ?? 10_000 });
 
+  // Whether the blob being verified came from the cache: `verifySignature` authenticates a signature
+  // before it matches its identity, synchronously, so this always describes the signature being matched.
+  let seenBefore = false;
+  const authenticateCached = (format: SignatureFormat, content: Uint8Array, cacheKey: string): Authenticated | Rejected => {
+    const hit = cache?.get(cacheKey);
+    seenBefore = hit !== undefined;
+    if (hit) return hit;
+    const result = authenticateBlob(format, content, trust, limits);
+    cache?.set(cacheKey, result);
+    return result;
+  };
+
   // Pure in (expected, signed) for this engine's rule; bounded because both strings come from input.
+  // Only signatures seen before are memoized: Images verified again (admission) reuse their match,
+  // while a run over new blobs (an audit) neither looks up nor keeps an entry per Image.
   const identityMemo = new LRUCache<string, IdentityMatch>({ max: 10_000 });
   const matchUnderRule = (expected: string, signed: string): IdentityMatch => {
+    if (!seenBefore) return matchIdentity(identityRule, expected, signed);
     const key = `${expected}\n${signed}`;
     let match = identityMemo.get(key);
     if (match === undefined) {
@@ -76,14 +91,6 @@ export async function createEngine(options: EngineOptions): Promise<Engine> {
       identityMemo.set(key, match);
     }
     return match;
-  };
-
-  const authenticateCached = (format: SignatureFormat, content: Uint8Array, cacheKey: string): Authenticated | Rejected => {
-    const hit = cache?.get(cacheKey);
-    if (hit) return hit;
-    const result = authenticateBlob(format, content, trust, limits);
-    cache?.set(cacheKey, result);
-    return result;
   };
 
   function verifyImage(untrustedImage: unknown, verifyOptions?: VerifyOptions | null): VerifyResult {
@@ -102,7 +109,7 @@ export async function createEngine(options: EngineOptions): Promise<Engine> {
     // An unusable evaluation time must not slip through the time comparisons as NaN.
     if (!Number.isFinite(seconds)) return indeterminate(parsed.signatures, 'the evaluation time is not a valid date');
     const verdicts = parsed.signatures.map((sig) => {
-      const cacheKey = sig.content && cache ? `${trust.revision}:${sig.type}:${createHash('sha256').update(sig.content).digest('base64')}` : '';
+      const cacheKey = sig.content && cache ? `${trust.revision}:${sig.type}:${hash('sha256', sig.content, 'base64')}` : '';
       return verifySignature(sig, facts, seconds, authenticateCached, cacheKey);
     });
     return withConditions(verdictOf(verdicts), verdicts, untrustedImage as JsonObject, at);

@@ -42,7 +42,23 @@ function withoutProbeTime(condition: unknown): unknown {
 
 function sameConditions(a: unknown, b: unknown): boolean {
   if (!Array.isArray(a) || !Array.isArray(b)) return deepEqual(a, b);
-  return a.length === b.length && a.every((c, i) => deepEqual(withoutProbeTime(c), withoutProbeTime(b[i])));
+  return a.length === b.length && a.every((c, i) => sameIgnoringProbeTime(c, b[i]));
+}
+
+const PROBE_TIME = 'lastProbeTime';
+const isEnumerableOwn = (object: object, key: string): boolean => Object.prototype.propertyIsEnumerable.call(object, key);
+
+/** `deepEqual(withoutProbeTime(a), withoutProbeTime(b))`, without the copies. */
+export function sameIgnoringProbeTime(a: unknown, b: unknown): boolean {
+  if (!isObject(a) || !isObject(b)) return deepEqual(withoutProbeTime(a), withoutProbeTime(b));
+  const keys = Object.keys(a);
+  if (countWithoutProbeTime(keys) !== countWithoutProbeTime(Object.keys(b))) return false;
+  // A copy holds exactly the own enumerable members.
+  return keys.every((key) => key === PROBE_TIME || (isEnumerableOwn(b, key) && deepEqual(a[key], b[key])));
+}
+
+function countWithoutProbeTime(keys: readonly string[]): number {
+  return keys.includes(PROBE_TIME) ? keys.length - 1 : keys.length;
 }
 
 /** Equality of two signature elements, ignoring the `lastProbeTime` of their conditions. */

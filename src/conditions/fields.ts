@@ -21,10 +21,12 @@ export function informativeFields(verdict: SignatureVerdict): Record<Informative
   let issuedBy: JsonObject | undefined;
   let issuedTo: JsonObject | undefined;
   if (signer) {
-    const by: JsonObject = {};
-    if (signer.issuer.commonName !== undefined) by['commonName'] = signer.issuer.commonName;
-    if (signer.issuer.organization !== undefined) by['organization'] = signer.issuer.organization;
-    if (Object.keys(by).length > 0) issuedBy = by;
+    const { issuer } = signer;
+    if (issuer.commonName !== undefined || issuer.organization !== undefined) {
+      issuedBy = {};
+      if (issuer.commonName !== undefined) issuedBy['commonName'] = issuer.commonName;
+      if (issuer.organization !== undefined) issuedBy['organization'] = issuer.organization;
+    }
     issuedTo = {};
     if (signer.commonName !== undefined) issuedTo['commonName'] = signer.commonName;
     if (signer.organization !== undefined) issuedTo['organization'] = signer.organization;
@@ -48,7 +50,8 @@ export function signedClaims(claims: SignedClaims): Record<string, string> {
   if (claims.creator !== undefined) map['creator'] = claims.creator;
   const { timestamp } = claims;
   if (timestamp !== undefined && Number.isFinite(timestamp)) {
-    map['timestamp'] = Number.isInteger(timestamp) ? BigInt(timestamp).toString() : String(timestamp);
+    // Safe integers print the same either way; BigInt spells out larger ones without an exponent.
+    map['timestamp'] = Number.isSafeInteger(timestamp) || !Number.isInteger(timestamp) ? String(timestamp) : BigInt(timestamp).toString();
   }
   return map;
 }

@@ -10,7 +10,7 @@ import { formatShard } from '../audit/shard.js';
 import { SummaryBuilder } from '../audit/summary.js';
 import { ConfigError } from '../codes.js';
 import { conditionTime } from '../conditions.js';
-import { PolicyLoadError, type PolicySet } from '../policy/load.js';
+import type { PolicySet } from '../policy/load.js';
 import type { CliIO } from './cli.js';
 import { Journal } from './audit/files.js';
 import { AuditStop } from './audit/image-api.js';
@@ -22,7 +22,6 @@ import { auditSettings, type AuditCommandOptions } from './audit/settings.js';
 import { openSource, type OpenedSource } from './audit/open-source.js';
 import { createVerifyPool, type VerifyPool } from './audit/verify-pool.js';
 import { createWriter } from './audit/writer.js';
-import { readPolicySources } from './policy-input.js';
 import { readTrustSources } from './trust-input.js';
 
 export type { AuditCommandOptions } from './audit/settings.js';
@@ -37,10 +36,12 @@ export async function runAudit(inputs: readonly string[], options: AuditCommandO
   const write = options.writeConditions === true;
   const policyPaths = options.policy ?? [];
   let policies: PolicySet | undefined;
+  // CEL is loaded only when there are policies: the main thread of a plain audit stays light.
+  const policyModules = policyPaths.length > 0 ? await Promise.all([import('./policy-input.js'), import('../policy/load.js')]) : undefined;
   try {
-    policies = policyPaths.length > 0 ? await readPolicySources(policyPaths) : undefined;
+    policies = policyModules ? await policyModules[0].readPolicySources(policyPaths) : undefined;
   } catch (error) {
-    if (!(error instanceof PolicyLoadError)) throw error;
+    if (!policyModules || !(error instanceof policyModules[1].PolicyLoadError)) throw error;
     // Every problem of every file, one `file:line:col: message` line each.
     for (const line of error.message.split('\n')) io.stderr(`imagetrust: ${line}\n`);
     return 2;

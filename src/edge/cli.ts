@@ -6,13 +6,14 @@
 import { Command, CommanderError, InvalidArgumentError, Option } from 'commander';
 import { ConfigError } from '../codes.js';
 import { parseRfc3339 } from './rfc3339.js';
-import { runVerify, type VerifyCommandOptions } from './verify-command.js';
-import { runPolicyLint } from './policy-lint.js';
-import { runPolicyTests, type PolicyTestCommandOptions } from './policy-test-command.js';
-import { runAudit, type AuditCommandOptions } from './audit-command.js';
-import { runReportMerge, type MergeCommandOptions } from './audit/merge-command.js';
-import { runSign, type SignCommandOptions } from './sign-command.js';
-import { runServe, type ServeCommandOptions } from './serve-command.js';
+// Types only: each command's module (and the libraries it needs: the engine, CEL, prom-client, the
+// kubeconfig library) is loaded when that command runs, so `audit` does not start slower for `serve`.
+import type { VerifyCommandOptions } from './verify-command.js';
+import type { PolicyTestCommandOptions } from './policy-test-command.js';
+import type { AuditCommandOptions } from './audit-command.js';
+import type { MergeCommandOptions } from './audit/merge-command.js';
+import type { SignCommandOptions } from './sign-command.js';
+import type { ServeCommandOptions } from './serve-command.js';
 
 export interface CliIO {
   readonly stdout: (text: string) => void;
@@ -56,7 +57,7 @@ export async function main(argv: readonly string[], io: CliIO): Promise<number> 
     .option('--policy <path>', 'ImagePolicy file or directory (repeatable); the exit status then follows the policy decision', collect)
     .addOption(new Option('--unmatched <action>', 'with --policy: decision for Images no Deny policy applies to (default: deny)').choices(['allow', 'deny']))
     .action(async (inputs: string[], options: VerifyCommandOptions) => {
-      exitCode = await runVerify(inputs, options, io);
+      exitCode = await (await import('./verify-command.js')).runVerify(inputs, options, io);
     });
 
   const policy = program
@@ -72,7 +73,7 @@ export async function main(argv: readonly string[], io: CliIO): Promise<number> 
     )
     .argument('<paths...>', 'ImagePolicy files (YAML or JSON) or directories of them')
     .action(async (paths: string[]) => {
-      exitCode = await runPolicyLint(paths, io);
+      exitCode = await (await import('./policy-lint.js')).runPolicyLint(paths, io);
     });
   policy
     .command('test')
@@ -84,7 +85,7 @@ export async function main(argv: readonly string[], io: CliIO): Promise<number> 
     .argument('<paths...>', 'PolicyTest files or directories')
     .addOption(new Option('-o, --output <format>', 'output format').choices(['table', 'json', 'junit']).default('table'))
     .action(async (paths: string[], options: PolicyTestCommandOptions) => {
-      exitCode = await runPolicyTests(paths, options, io);
+      exitCode = await (await import('./policy-test-command.js')).runPolicyTests(paths, options, io);
     });
 
   program
@@ -117,7 +118,7 @@ export async function main(argv: readonly string[], io: CliIO): Promise<number> 
     .addOption(new Option('--unmatched <action>', 'decision for an Image no policy applies to').choices(['deny', 'allow']))
     .option('--no-cache', 'do not cache signature verification results')
     .action(async (inputs: string[], options: AuditCommandOptions) => {
-      exitCode = await runAudit(inputs, options, io);
+      exitCode = await (await import('./audit-command.js')).runAudit(inputs, options, io);
     });
 
   program
@@ -128,7 +129,7 @@ export async function main(argv: readonly string[], io: CliIO): Promise<number> 
     .argument('<files...>', 'audit reports in JSON (-o json or --report FILE.json)')
     .addOption(new Option('-o, --output <format>', 'format of the merged report (default: table on a terminal, json otherwise)').choices(['table', 'json', 'ndjson', 'junit', 'html']))
     .action(async (files: string[], options: MergeCommandOptions) => {
-      exitCode = await runReportMerge(files, options, io);
+      exitCode = await (await import('./audit/merge-command.js')).runReportMerge(files, options, io);
     });
 
   program
@@ -151,7 +152,7 @@ export async function main(argv: readonly string[], io: CliIO): Promise<number> 
     .option('--workers <n>', 'judge worker threads (0: judge on the main thread; default: cores - 1, 1 to 4)')
     .option('--shutdown-delay <seconds>', 'on SIGTERM, keep serving this long with /readyz failing before closing', '0')
     .action(async (options: ServeCommandOptions) => {
-      exitCode = await runServe(options, io);
+      exitCode = await (await import('./serve-command.js')).runServe(options, io);
     });
 
   program
@@ -171,7 +172,7 @@ export async function main(argv: readonly string[], io: CliIO): Promise<number> 
     .option('--x509-chain <file>', 'PEM intermediate CA certificates to include')
     .option('-o, --output <file>', 'write the signed Image to FILE instead of standard output')
     .action(async (imageFile: string, options: SignCommandOptions) => {
-      exitCode = await runSign(imageFile, options, io);
+      exitCode = await (await import('./sign-command.js')).runSign(imageFile, options, io);
     });
 
   try {

@@ -42,10 +42,14 @@ const digest = '[A-Za-z][A-Za-z0-9]*(?:[-_+.][A-Za-z][A-Za-z0-9]*)*[:][0-9a-fA-F
 const path = nameComponent + anyTimes('/', nameComponent);
 const name = optional(domain, '/') + path;
 
-/** `^(name)(?::(tag))?(?:@(digest))?$`, as upstream `ReferenceRegexp`. */
-const REFERENCE = anchored(capture(name), optional(':', capture(tag)), optional('@', capture(digest)));
-/** Splits a matched name into domain and path, as upstream `anchoredNameRegexp`. */
-const ANCHORED_NAME = anchored(optional(capture(domain), '/'), capture(path));
+/**
+ * `^(name)(?::(tag))?(?:@(digest))?$`, as upstream `ReferenceRegexp`, with the name also split into
+ * `(domain)` and `(path)`. Upstream splits a matched name again with `anchoredNameRegexp`
+ * (`^(?:(domain)/)?(path)$`); the split inside the one match is the same: the optional domain is
+ * tried first in both, and a domain choice that completes the name there completes the whole
+ * reference here (tag and digest follow the name unchanged).
+ */
+const REFERENCE = anchored(capture(optional(capture(domain), '/'), capture(path)), optional(':', capture(tag)), optional('@', capture(digest)));
 /** A bare image ID, refused as a name. */
 const IDENTIFIER = /^[a-f0-9]{64}$/;
 /** Exactly a `host[:port]`, as `^` + `reference.DomainRegexp` + `$`. */
@@ -95,14 +99,11 @@ function splitDockerDomain(input: string): [string, string] {
 function build(domainPart: string, pathPart: string, tagPart?: string, digestPart?: string): DockerReference {
   const fullName = domainPart === '' ? pathPart : `${domainPart}/${pathPart}`;
   const canonical = fullName + (tagPart === undefined ? '' : `:${tagPart}`) + (digestPart === undefined ? '' : `@${digestPart}`);
-  return Object.freeze({
-    domain: domainPart,
-    path: pathPart,
-    name: fullName,
-    ...(tagPart === undefined ? {} : { tag: tagPart }),
-    ...(digestPart === undefined ? {} : { digest: digestPart }),
-    canonical,
-  });
+  const ref: { -readonly [K in keyof DockerReference]?: DockerReference[K] } = { domain: domainPart, path: pathPart, name: fullName };
+  if (tagPart !== undefined) ref.tag = tagPart;
+  if (digestPart !== undefined) ref.digest = digestPart;
+  ref.canonical = canonical;
+  return Object.freeze(ref as DockerReference);
 }
 
 /** Upstream `reference.Parse`, on an already domain-qualified string. */
@@ -113,17 +114,15 @@ function parseQualified(s: string): DockerReference | ReferenceProblem {
     if (REFERENCE.test(s.toLowerCase())) return problem('repository name must be lowercase');
     return problem('invalid reference format');
   }
-  const [, fullName = '', tagPart, digestPart] = match;
+  const [, fullName = '', domainPart = '', pathPart = '', tagPart, digestPart] = match;
   if (fullName.length > NAME_TOTAL_LENGTH_MAX) {
     return problem(`repository name must not be more than ${NAME_TOTAL_LENGTH_MAX} characters`);
   }
-  const parts = ANCHORED_NAME.exec(fullName);
-  if (parts === null) return problem('invalid reference format');
   if (digestPart !== undefined) {
     const bad = digestProblem(digestPart);
     if (bad !== null) return problem(bad);
   }
-  return build(parts[1] ?? '', parts[2] ?? '', tagPart, digestPart);
+  return build(domainPart, pathPart, tagPart, digestPart);
 }
 
 /**

@@ -5,6 +5,7 @@
  */
 import { oneLine, quote } from '../codes.js';
 import { digestProblem } from '../digest.js';
+import { decodeBase64 } from './base64.js';
 import { computeManifestDigest, type DigestAlgorithm, type ManifestDigest } from './manifest-digest.js';
 
 export type { ManifestDigest } from './manifest-digest.js';
@@ -101,12 +102,10 @@ function parse(doc: unknown, maxBytes: number): ParsedImage | ImageProblems {
   const signatures = readSignatures(own(doc, 'signatures'), maxBytes, report);
   if (found.length > 0 || name === undefined) return { problems: found };
 
-  return {
-    name,
-    ...(reference === undefined ? {} : { dockerImageReference: reference }),
-    manifestDigest: manifestDigest(manifest, name),
-    signatures,
-  };
+  const digest = manifestDigest(manifest, name);
+  return reference === undefined
+    ? { name, manifestDigest: digest, signatures }
+    : { name, dockerImageReference: reference, manifestDigest: digest, signatures };
 }
 
 type Report = (path: string, message: string) => void;
@@ -176,7 +175,7 @@ function readSignatures(value: unknown, maxBytes: number, report: Report): Untru
  * else outside the alphabet, missing padding or data after padding is refused.
  */
 function decodeContent(text: string, maxBytes: number): Uint8Array | { problem: string; tooLarge: boolean } {
-  const clean = text.replace(/[\r\n]/g, '');
+  const clean = text.indexOf('\n') === -1 && text.indexOf('\r') === -1 ? text : text.replace(/[\r\n]/g, '');
   if (clean.length === 0) return { problem: 'signature content is empty', tooLarge: false };
   if (clean.length % 4 !== 0) {
     return { problem: 'signature content is not valid base64 (length is not a multiple of 4)', tooLarge: false };
@@ -186,10 +185,7 @@ function decodeContent(text: string, maxBytes: number): Uint8Array | { problem: 
   if (size > maxBytes) {
     return { problem: `signature content is too large: ${size} bytes, the limit is ${maxBytes}`, tooLarge: true };
   }
-  if (!/^[A-Za-z0-9+/]*={0,2}$/.test(clean)) {
-    return { problem: 'signature content is not valid standard base64', tooLarge: false };
-  }
-  return new Uint8Array(Buffer.from(clean, 'base64'));
+  return decodeBase64(clean, size) ?? { problem: 'signature content is not valid standard base64', tooLarge: false };
 }
 
 function manifestDigest(manifest: string | undefined, name: string): ManifestDigest {

@@ -59,7 +59,9 @@ export function parseSignedMessage(blob: Uint8Array, limits: MessageLimits = DEF
       if (depth >= MAX_COMPRESSION_DEPTH) return fail('MalformedSignature', 'compression nested too deeply');
       const inner = decompress(first.body, limits.maxPayloadBytes);
       if (isFailure(inner)) return inner;
-      data = inner;
+      // zlib returns a Buffer, whose `subarray` (a call per packet, subpacket and value read below)
+      // costs several times a plain view's.
+      data = Buffer.isBuffer(inner) ? new Uint8Array(inner.buffer, inner.byteOffset, inner.byteLength) : inner;
       continue;
     }
     return readSignedSequence(packets, limits);
@@ -67,22 +69,35 @@ export function parseSignedMessage(blob: Uint8Array, limits: MessageLimits = DEF
 }
 
 function readSignedSequence(packets: readonly Packet[], limits: MessageLimits): SignedMessage | Failure {
-  const tags = packets.map((p) => p.tag);
-  if (tags.some((t) => ENCRYPTED.has(t))) return fail('MalformedSignature', 'encrypted message, not a signed message');
-  if (tags.includes(TAG.compressedData)) return fail('MalformedSignature', 'packets beside a compressed packet');
-  const unexpected = tags.find((t) => t !== TAG.onePassSignature && t !== TAG.literalData && t !== TAG.signature);
+  // One pass over the tags; the checks below keep their order.
+  let encrypted = false;
+  let compressed = false;
+  let unexpected: number | undefined;
+  let literals = 0;
+  let onePass = 0;
+  let signatures = 0;
+  let literalAt = -1;
+  for (let i = 0; i < packets.length; i++) {
+    const tag = tagAt(packets, i);
+    if (ENCRYPTED.has(tag)) encrypted = true;
+    if (tag === TAG.compressedData) compressed = true;
+    if (tag === TAG.literalData) {
+      literals++;
+      if (literalAt === -1) literalAt = i;
+    } else if (tag === TAG.onePassSignature) onePass++;
+    else if (tag === TAG.signature) signatures++;
+    else unexpected ??= tag;
+  }
+  if (encrypted) return fail('MalformedSignature', 'encrypted message, not a signed message');
+  if (compressed) return fail('MalformedSignature', 'packets beside a compressed packet');
   if (unexpected !== undefined) return fail('MalformedSignature', `unexpected packet type ${unexpected} in a signed message`);
-  const literals = tags.filter((t) => t === TAG.literalData).length;
-  const onePass = tags.filter((t) => t === TAG.onePassSignature).length;
-  const signatures = tags.filter((t) => t === TAG.signature).length;
   if (literals === 0) return fail('MalformedSignature', signatures > 0 ? 'detached signature: no signed data' : 'no literal data');
   if (literals > 1) return fail('MalformedSignature', 'more than one literal data packet');
   if (signatures === 0) return fail('MalformedSignature', 'not signed: literal data without a signature');
 
-  const literalAt = tags.indexOf(TAG.literalData);
-  const onePassForm = onePass > 0 && tags.slice(0, literalAt).every((t) => t === TAG.onePassSignature) && literalAt === onePass
-    && tags.slice(literalAt + 1).every((t) => t === TAG.signature) && signatures === onePass;
-  const signatureFirstForm = onePass === 0 && literalAt === signatures && literalAt === tags.length - 1;
+  const onePassForm = onePass > 0 && allTags(packets, 0, literalAt, TAG.onePassSignature) && literalAt === onePass
+    && allTags(packets, literalAt + 1, packets.length, TAG.signature) && signatures === onePass;
+  const signatureFirstForm = onePass === 0 && literalAt === signatures && literalAt === packets.length - 1;
   if (!onePassForm && !signatureFirstForm) return fail('MalformedSignature', 'packets of the signed message are out of order');
   if (signatures > 1) return fail('MultipleSignatures', `expected exactly one signature, found ${signatures}`);
 
@@ -104,6 +119,16 @@ function readSignedSequence(packets: readonly Packet[], limits: MessageLimits): 
     return fail('TooLarge', `signed payload is ${payload.length} bytes, over the ${limits.maxPayloadBytes}-byte payload bound`);
   }
   return { untrustedPayload: payload, signature };
+}
+
+function tagAt(packets: readonly Packet[], index: number): number {
+  return packets[index]?.tag ?? -1;
+}
+
+/** Every packet in [from, to) has `tag`. */
+function allTags(packets: readonly Packet[], from: number, to: number, tag: number): boolean {
+  for (let i = from; i < to; i++) if (tagAt(packets, i) !== tag) return false;
+  return true;
 }
 
 /** gpg hashes with the one-pass packet's algorithm: a mismatch must not verify. */

@@ -61,7 +61,7 @@ function readPacket(data: Uint8Array, start: number): { packet: Packet; next: nu
       if (!STREAMABLE.has(tag)) return `packet type ${tag} with indeterminate length`;
       return { packet: { tag, body: data.subarray(pos), streamed: true }, next: data.length };
     }
-    const size = [1, 2, 4][lengthType] ?? 0;
+    const size = lengthType === 0 ? 1 : lengthType === 1 ? 2 : 4;
     if (pos + size > data.length) return 'truncated length';
     let length = 0;
     for (let i = 0; i < size; i++) length = length * 256 + (data[pos + i] ?? 0);
@@ -70,8 +70,9 @@ function readPacket(data: Uint8Array, start: number): { packet: Packet; next: nu
     return { packet: { tag, body: data.subarray(pos, pos + length), streamed: false }, next: pos + length };
   }
   const tag = header & 0x3f;
-  const chunks: Uint8Array[] = [];
-  // Partial lengths split a body into chunks; a flood of 1-byte chunks is a memory bomb.
+  // Partial lengths split a body into chunks; a flood of 1-byte chunks is a memory bomb. A body in
+  // one piece (the usual case) is returned as it is read, without a list of chunks.
+  let chunks: Uint8Array[] | undefined;
   let streamed = false;
   for (;;) {
     const first = data[pos];
@@ -98,8 +99,10 @@ function readPacket(data: Uint8Array, start: number): { packet: Packet; next: nu
       pos += 5;
     }
     if (pos + length > data.length) return `packet length ${length} overruns the message`;
-    chunks.push(data.subarray(pos, pos + length));
+    const chunk = data.subarray(pos, pos + length);
     pos += length;
+    if (!partial && chunks === undefined) return { packet: { tag, body: chunk, streamed }, next: pos };
+    (chunks ??= []).push(chunk);
     if (!partial) break;
     if (chunks.length >= MAX_PARTIAL_CHUNKS) return `more than ${MAX_PARTIAL_CHUNKS} partial-length chunks`;
   }
@@ -129,5 +132,6 @@ export function readMpi(data: Uint8Array, pos: number): { value: Uint8Array; nex
 }
 
 export function toHex(bytes: Uint8Array): string {
-  return Buffer.from(bytes).toString('hex').toUpperCase();
+  // A view, not a copy: only read.
+  return Buffer.from(bytes.buffer, bytes.byteOffset, bytes.length).toString('hex').toUpperCase();
 }

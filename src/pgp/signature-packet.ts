@@ -100,11 +100,14 @@ function parseV4(body: Uint8Array): SignaturePacket | Failure {
   if (issuerFingerprint === null) return fail('MalformedSignature', 'invalid issuer fingerprint subpacket');
 
   const issuerKeyIDs = new Set<string>();
-  for (const sub of [...hashed, ...unhashed]) {
-    if (sub.type === SUBPACKET.issuerKeyID && sub.body.length === 8) issuerKeyIDs.add(toHex(sub.body));
-    if (sub.type === SUBPACKET.issuerFingerprint) {
-      const hint = readFingerprint(sub.body);
-      if (hint) issuerKeyIDs.add(hint.slice(-16));
+  for (const area of [hashed, unhashed]) {
+    for (const sub of area) {
+      if (sub.type === SUBPACKET.issuerKeyID && sub.body.length === 8) issuerKeyIDs.add(toHex(sub.body));
+      if (sub.type === SUBPACKET.issuerFingerprint) {
+        // The hashed one was read above.
+        const hint = sub === fingerprint ? issuerFingerprint : readFingerprint(sub.body);
+        if (hint) issuerKeyIDs.add(hint.slice(-16));
+      }
     }
   }
   if (issuerFingerprint === undefined && issuerKeyIDs.size === 0) {
@@ -115,20 +118,26 @@ function parseV4(body: Uint8Array): SignaturePacket | Failure {
   if (typeof values === 'string') return fail('MalformedSignature', values);
   const trailer = new Uint8Array(hashedEnd + 6);
   trailer.set(body.subarray(0, hashedEnd));
-  trailer.set([0x04, 0xff, (hashedEnd >>> 24) & 0xff, (hashedEnd >>> 16) & 0xff, (hashedEnd >>> 8) & 0xff, hashedEnd & 0xff], hashedEnd);
+  trailer[hashedEnd] = 0x04;
+  trailer[hashedEnd + 1] = 0xff;
+  trailer[hashedEnd + 2] = (hashedEnd >>> 24) & 0xff;
+  trailer[hashedEnd + 3] = (hashedEnd >>> 16) & 0xff;
+  trailer[hashedEnd + 4] = (hashedEnd >>> 8) & 0xff;
+  trailer[hashedEnd + 5] = hashedEnd & 0xff;
   const expiresAfter = expiration === undefined ? undefined : readUint32(expiration.body, 0);
-  return {
+  const packet: { -readonly [K in keyof SignaturePacket]?: SignaturePacket[K] } = {
     version: 4,
     signatureType,
     publicKeyAlgorithm,
     hashAlgorithm,
     created: readUint32(creation.body, 0),
-    ...(expiresAfter ? { expiresAfter } : {}),
-    ...(issuerFingerprint ? { issuerFingerprint } : {}),
-    issuerKeyIDs: [...issuerKeyIDs],
-    trailer,
-    values,
   };
+  if (expiresAfter) packet.expiresAfter = expiresAfter;
+  if (issuerFingerprint) packet.issuerFingerprint = issuerFingerprint;
+  packet.issuerKeyIDs = [...issuerKeyIDs];
+  packet.trailer = trailer;
+  packet.values = values;
+  return packet as SignaturePacket;
 }
 
 function readSubpackets(area: Uint8Array): Subpacket[] | string {
@@ -164,8 +173,13 @@ function readSubpackets(area: Uint8Array): Subpacket[] | string {
 
 /** The one subpacket of `type`; undefined when absent, null when repeated. */
 function single(subpackets: readonly Subpacket[], type: number): Subpacket | undefined | null {
-  const found = subpackets.filter((s) => s.type === type);
-  return found.length > 1 ? null : found[0];
+  let found: Subpacket | undefined;
+  for (const sub of subpackets) {
+    if (sub.type !== type) continue;
+    if (found !== undefined) return null;
+    found = sub;
+  }
+  return found;
 }
 
 function readFingerprint(body: Uint8Array): string | null {
@@ -190,7 +204,7 @@ function readValues(body: Uint8Array, start: number, algorithm: number): Uint8Ar
   const fixed = FIXED_SIZE[algorithm];
   if (fixed !== undefined) {
     if (pos + fixed !== body.length) return 'signature value has the wrong size';
-    return [body.slice(pos, pos + fixed)];
+    return [body.subarray(pos, pos + fixed)];
   }
   const count = MPI_COUNT[algorithm];
   if (count === undefined) return `unsupported public-key algorithm ${algorithm}`;
@@ -198,8 +212,8 @@ function readValues(body: Uint8Array, start: number, algorithm: number): Uint8Ar
   for (let i = 0; i < count; i++) {
     const mpi = readMpi(body, pos);
     if (mpi === null) return 'truncated signature value';
-    // Copies: a parsed packet outlives its message in the engine's cache and must not pin it.
-    values.push(mpi.value.slice());
+    // Views: the engine's cache keeps only a packet's times (see `authenticateOpenPgp`), never its values.
+    values.push(mpi.value);
     pos = mpi.next;
   }
   if (pos !== body.length) return 'unexpected bytes after the signature values';

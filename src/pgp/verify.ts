@@ -3,7 +3,7 @@
  * `KeyObject` built once when the trust root loaded. V3 and V4 packets differ only in the trailer
  * that `parseSignaturePacket` already extracted.
  */
-import { createHash, constants, verify, type KeyObject } from 'node:crypto';
+import { constants, hash, verify, type KeyObject } from 'node:crypto';
 import { PUBLIC_KEY_ALGORITHM, type SignaturePacket } from './signature-packet.js';
 
 /** A public key ready for `node:crypto`, with the sizes needed to encode signature values. */
@@ -29,36 +29,32 @@ export const HASH_NAMES: Readonly<Record<number, string>> = {
 
 /** Never throws: true only when `signature` verifies over `payload` with `key`. */
 export function verifySignature(signature: SignaturePacket, payload: Uint8Array, key: VerificationKey): boolean {
-  const hash = HASH_NAMES[signature.hashAlgorithm];
-  if (hash === undefined || signature.publicKeyAlgorithm !== key.algorithm) return false;
+  const hashName = HASH_NAMES[signature.hashAlgorithm];
+  if (hashName === undefined || signature.publicKeyAlgorithm !== key.algorithm) return false;
   // Class 0x01 (canonical text) is hashed as stored, as gpg does: the signer stored CR LF line
   // endings; re-canonicalizing here would accept LF-only variants that gpg reports as BAD.
-  const data = Buffer.concat([payload, signature.trailer]);
+  const { trailer } = signature;
   try {
     switch (key.algorithm) {
       case PUBLIC_KEY_ALGORITHM.rsa:
       case PUBLIC_KEY_ALGORITHM.rsaSign: {
         const value = leftPad(signature.values[0], key.valueBytes);
-        return value !== null && verify(hash, data, { key: key.keyObject, padding: constants.RSA_PKCS1_PADDING }, value);
+        return value !== null && verify(hashName, Buffer.concat([payload, trailer]), { key: key.keyObject, padding: constants.RSA_PKCS1_PADDING }, value);
       }
       case PUBLIC_KEY_ALGORITHM.dsa:
       case PUBLIC_KEY_ALGORITHM.ecdsa: {
-        const r = leftPad(signature.values[0], key.valueBytes);
-        const s = leftPad(signature.values[1], key.valueBytes);
-        if (r === null || s === null) return false;
-        return verify(hash, data, { key: key.keyObject, dsaEncoding: 'ieee-p1363' }, Buffer.concat([r, s]));
+        const rs = padPair(signature.values[0], signature.values[1], key.valueBytes);
+        return rs !== null && verify(hashName, Buffer.concat([payload, trailer]), { key: key.keyObject, dsaEncoding: 'ieee-p1363' }, rs);
       }
       case PUBLIC_KEY_ALGORITHM.eddsaLegacy: {
-        const r = leftPad(signature.values[0], 32);
-        const s = leftPad(signature.values[1], 32);
-        if (r === null || s === null) return false;
+        const rs = padPair(signature.values[0], signature.values[1], 32);
         // EdDSA in OpenPGP signs the digest, not the data.
-        return verify(null, createHash(hash).update(data).digest(), key.keyObject, Buffer.concat([r, s]));
+        return rs !== null && verify(null, digest(hashName, payload, trailer), key.keyObject, rs);
       }
       case PUBLIC_KEY_ALGORITHM.ed25519:
       case PUBLIC_KEY_ALGORITHM.ed448: {
         const value = signature.values[0];
-        return value !== undefined && verify(null, createHash(hash).update(data).digest(), key.keyObject, value);
+        return value !== undefined && verify(null, digest(hashName, payload, trailer), key.keyObject, value);
       }
       default:
         return false;
@@ -69,9 +65,25 @@ export function verifySignature(signature: SignaturePacket, payload: Uint8Array,
   }
 }
 
-function leftPad(value: Uint8Array | undefined, size: number): Buffer | null {
+/** The one-shot digest: no `Hash` object, whose native handle costs more than the hashing. */
+function digest(algorithm: string, payload: Uint8Array, trailer: Uint8Array): Buffer {
+  return hash(algorithm, Buffer.concat([payload, trailer]), 'buffer');
+}
+
+/** `value` left-padded with zeros to `size` bytes (itself when it has that size), or null when longer. */
+function leftPad(value: Uint8Array | undefined, size: number): Uint8Array | null {
   if (value === undefined || value.length > size) return null;
-  const out = Buffer.alloc(size);
+  if (value.length === size) return value;
+  const out = new Uint8Array(size);
   out.set(value, size - value.length);
+  return out;
+}
+
+/** `r` and `s`, each left-padded to `size` bytes, in one buffer (IEEE P1363), or null when either is missing or longer. */
+function padPair(r: Uint8Array | undefined, s: Uint8Array | undefined, size: number): Uint8Array | null {
+  if (r === undefined || s === undefined || r.length > size || s.length > size) return null;
+  const out = new Uint8Array(2 * size);
+  out.set(r, size - r.length);
+  out.set(s, 2 * size - s.length);
   return out;
 }

@@ -8,7 +8,7 @@ import { fail, isFailure, type Failure } from '../codes.js';
 import { parsePayload } from '../claims/payload.js';
 import type { SignedClaims, VerifiedSigner } from '../types.js';
 import type { Authenticated, Rejected } from './authenticated.js';
-import { checkValidity, iso } from './validity.js';
+import { checkValidity, iso, type ValiditySubject } from './validity.js';
 import { parseSignedMessage, type MessageLimits } from '../pgp/message.js';
 import { PUBLIC_KEY_ALGORITHM, type SignaturePacket } from '../pgp/signature-packet.js';
 import { verifySignature } from '../pgp/verify.js';
@@ -46,15 +46,23 @@ export interface Holder {
 export function authenticateOpenPgp(blob: Uint8Array, trust: TrustMaterial, limits: MessageLimits): Authenticated | Rejected {
   const result = authenticate(blob, trust, limits);
   if (!('holders' in result)) return result;
+  // The engine caches this: keep only what the time checks read, not the whole packet.
+  const subject = validitySubject(result);
   return {
     format: 'openpgp',
     created: result.created,
     claims: result.claims,
     judge: (at) => {
-      const validity = checkValidity(result, at);
-      return { ...validity, signer: validity.holder.signer, verifiedMessage: validity.holder.verifiedMessage };
+      const { failure, holder, expired, revoked } = checkValidity(subject, at);
+      // Written out, not spread: V8 builds a literal that extends a spread slowly (every Image does this).
+      return { failure, holder, expired, revoked, signer: holder.signer, verifiedMessage: holder.verifiedMessage };
     },
   };
+}
+
+function validitySubject({ holders, locallyRevokedBy, packet: { created, expiresAfter } }: AuthenticatedSignature): ValiditySubject {
+  const packet = expiresAfter === undefined ? { created } : { created, expiresAfter };
+  return locallyRevokedBy === undefined ? { holders, packet } : { holders, locallyRevokedBy, packet };
 }
 
 /** Never throws. */
@@ -63,27 +71,26 @@ export function authenticate(blob: Uint8Array, trust: TrustMaterial, limits: Mes
   if (isFailure(message)) return { failure: message };
   const packet = message.signature;
   const keyIDHint = packet.issuerFingerprint?.slice(-16) ?? packet.issuerKeyIDs[0];
-  const reject = (failure: Failure): Rejected => ({ failure, ...(keyIDHint ? { keyIDHint } : {}) });
 
   const candidates = findCandidates(packet, trust);
   if (candidates.length === 0) {
     const tried = packet.issuerFingerprint ? `fingerprint ${packet.issuerFingerprint}` : `key ID ${packet.issuerKeyIDs.join(', ')}`;
-    return reject(fail('UnknownKey', `signed by ${tried}, which no trust root holds`));
+    return rejected(fail('UnknownKey', `signed by ${tried}, which no trust root holds`), keyIDHint);
   }
   const usable = candidates.filter((c) => c.key.unusable === undefined && c.key.verification !== undefined);
   if (usable.length === 0) {
     const first = candidates[0];
     const why = first?.key.unusable ?? `algorithm ${first?.key.algorithm ?? '?'} is not supported`;
-    return reject(fail('UnknownKey', `key ${first?.key.fingerprint ?? '?'} in trust root ${first?.root.name ?? '?'} cannot sign: ${why}`));
+    return rejected(fail('UnknownKey', `key ${first?.key.fingerprint ?? '?'} in trust root ${first?.root.name ?? '?'} cannot sign: ${why}`), keyIDHint);
   }
   const signer = usable.find((c) => c.key.verification && verifySignature(packet, message.untrustedPayload, c.key.verification));
   if (!signer) {
-    return reject(fail('BadSignature', `signature does not verify with key ${usable.map((c) => c.key.fingerprint).join(', ')}`));
+    return rejected(fail('BadSignature', `signature does not verify with key ${usable.map((c) => c.key.fingerprint).join(', ')}`), keyIDHint);
   }
   // The same key may sit in several roots with different settings: none may be ignored.
   const sameKey = usable.filter((c) => c.key.fingerprint === signer.key.fingerprint);
   const strongEnough = sameKey.filter((c) => weakAlgorithm(packet, c) === null);
-  if (strongEnough.length === 0) return reject(fail('WeakAlgorithm', weakAlgorithm(packet, signer) ?? 'weak algorithm'));
+  if (strongEnough.length === 0) return rejected(fail('WeakAlgorithm', weakAlgorithm(packet, signer) ?? 'weak algorithm'), keyIDHint);
   // Only now, with the bytes authenticated, is the payload parsed (strictly: a trusted key can sign junk).
   const claims = parsePayload(message.untrustedPayload);
   const forIdentity = isFailure(claims) ? '' : ` for ${claims.dockerReference}`;
@@ -92,30 +99,38 @@ export function authenticate(blob: Uint8Array, trust: TrustMaterial, limits: Mes
     return { key, signer: reported, verifiedMessage: `signed by ${reported.fingerprint} (${reported.trustRoot})${forIdentity}` };
   });
   const revoker = sameKey.find((c) => locallyRevokes(c));
-  return {
-    holders,
-    ...(revoker ? { locallyRevokedBy: revoker.root.name } : {}),
-    created: iso(packet.created),
-    packet,
-    claims,
-  };
+  const created = iso(packet.created);
+  return revoker ? { holders, locallyRevokedBy: revoker.root.name, created, packet, claims } : { holders, created, packet, claims };
+}
+
+function rejected(failure: Failure, keyIDHint: string | undefined): Rejected {
+  return keyIDHint ? { failure, keyIDHint } : { failure };
 }
 
 function locallyRevokes({ key, root }: TrustedKey): boolean {
-  const ids = [key.fingerprint, key.primaryFingerprint, key.keyID, key.primaryFingerprint.slice(-16)];
-  return ids.some((id) => root.revokedKeys.has(id));
+  const revoked = root.revokedKeys;
+  return revoked.has(key.fingerprint) || revoked.has(key.primaryFingerprint) || revoked.has(key.keyID) || revoked.has(key.primaryFingerprint.slice(-16));
 }
 
-function toSigner({ key, root }: TrustedKey): VerifiedSigner {
-  return Object.freeze({
-    fingerprint: key.primaryFingerprint,
-    keyID: key.keyID,
-    trustRoot: root.name,
-    ...(key.commonName ? { commonName: key.commonName } : {}),
-    ...(key.organization ? { organization: key.organization } : {}),
-    ...(key.email ? { email: key.email } : {}),
-    issuer: Object.freeze({ ...root.issuer }),
-  });
+/** One frozen signer per trusted key: it depends on nothing else, and every signature by the key reports it. */
+const signers = new WeakMap<TrustedKey, VerifiedSigner>();
+
+function toSigner(trusted: TrustedKey): VerifiedSigner {
+  let signer = signers.get(trusted);
+  if (signer === undefined) {
+    signer = newSigner(trusted);
+    signers.set(trusted, signer);
+  }
+  return signer;
+}
+
+function newSigner({ key, root }: TrustedKey): VerifiedSigner {
+  const signer: { -readonly [K in keyof VerifiedSigner]?: VerifiedSigner[K] } = { fingerprint: key.primaryFingerprint, keyID: key.keyID, trustRoot: root.name };
+  if (key.commonName) signer.commonName = key.commonName;
+  if (key.organization) signer.organization = key.organization;
+  if (key.email) signer.email = key.email;
+  signer.issuer = Object.freeze({ ...root.issuer });
+  return Object.freeze(signer as VerifiedSigner);
 }
 
 /**

@@ -7,7 +7,7 @@ import { fail, isFailure, type Failure } from '../codes.js';
 import type { UntrustedSignature } from '../image/parse.js';
 import type { IdentityMatch } from '../identity/rules.js';
 import type { SignatureFormat, SignatureVerdict, SignedClaims } from '../types.js';
-import { isAuthenticated, type Authenticated, type Rejected } from './authenticated.js';
+import { isAuthenticated, type Authenticated, type Judgement, type Rejected } from './authenticated.js';
 import { signatureFormat } from './authenticate.js';
 
 /** What the image says about itself, judged before any signature is looked at. */
@@ -36,15 +36,17 @@ export function verifySignature(sig: UntrustedSignature, image: ImageFacts, at: 
   }
   const authenticated = authenticate(format, sig.content, cacheKey);
   if (!isAuthenticated(authenticated)) {
-    return rejected(sig, format, authenticated.failure, authenticated.keyIDHint ? { keyID: authenticated.keyIDHint } : {});
+    const verdict = rejected(sig, format, authenticated.failure);
+    if (authenticated.keyIDHint) verdict.keyID = authenticated.keyIDHint;
+    return verdict;
   }
   const judgement = authenticated.judge(at);
   const { signer } = judgement;
-  const verified = { signer, keyID: signer.keyID, created: authenticated.created, expired: judgement.expired, revoked: judgement.revoked };
-  if (judgement.failure) return rejected(sig, format, judgement.failure, verified);
+  if (judgement.failure) return rejectedVerified(sig, format, judgement.failure, judgement, authenticated.created);
   const claims = authenticated.claims;
-  if (isFailure(claims)) return rejected(sig, format, claims, verified);
+  if (isFailure(claims)) return rejectedVerified(sig, format, claims, judgement, authenticated.created);
   const binding = bindingFailure(claims, image);
+  // Written out, not spread: V8 builds a literal that extends a spread slowly (every signature does this).
   return {
     index: sig.index,
     name: sig.name,
@@ -54,15 +56,31 @@ export function verifySignature(sig: UntrustedSignature, image: ImageFacts, at: 
     forImage: binding === null,
     reason: binding?.code ?? 'Verified',
     message: binding?.message ?? judgement.verifiedMessage,
-    ...verified,
+    signer,
+    keyID: signer.keyID,
+    created: authenticated.created,
+    expired: judgement.expired,
+    revoked: judgement.revoked,
     claims,
   };
 }
 
-function rejected(sig: UntrustedSignature, format: SignatureFormat, failure: Failure, extra: Partial<SignatureVerdict> = {}): SignatureVerdict {
+type VerdictDraft = { -readonly [K in keyof SignatureVerdict]: SignatureVerdict[K] };
+
+function rejected(sig: UntrustedSignature, format: SignatureFormat, failure: Failure): VerdictDraft {
   return {
     index: sig.index, name: sig.name, type: sig.type, format, trusted: false, forImage: false,
-    reason: failure.code, message: failure.message, expired: false, revoked: false, ...extra,
+    reason: failure.code, message: failure.message, expired: false, revoked: false,
+  };
+}
+
+/** Rejected after authentication: with the signer, as members after the others (`expired`, `revoked` from `judgement`). */
+function rejectedVerified(sig: UntrustedSignature, format: SignatureFormat, failure: Failure, judgement: Judgement, created: string): SignatureVerdict {
+  const { signer } = judgement;
+  return {
+    index: sig.index, name: sig.name, type: sig.type, format, trusted: false, forImage: false,
+    reason: failure.code, message: failure.message, expired: judgement.expired, revoked: judgement.revoked,
+    signer, keyID: signer.keyID, created,
   };
 }
 

@@ -4,6 +4,8 @@
  * hard revocation (no reason, or key compromised) rejects every signature: a stolen key can backdate.
  */
 import { fail, type Failure } from '../codes.js';
+import { isoSeconds } from '../iso-seconds.js';
+import type { SignaturePacket } from '../pgp/signature-packet.js';
 import type { AuthenticatedSignature, Holder } from './openpgp-signature.js';
 
 /** Tolerated clock skew for signatures "from the future", in seconds. */
@@ -20,8 +22,13 @@ export interface Validity {
   readonly revoked: boolean;
 }
 
+/** What the checks read of an authenticated signature: all a cached verification needs to keep. */
+export type ValiditySubject = Pick<AuthenticatedSignature, 'holders' | 'locallyRevokedBy'> & {
+  readonly packet: Pick<SignaturePacket, 'created' | 'expiresAfter'>;
+};
+
 /** Never throws. `at` is the evaluation time in seconds since the epoch. */
-export function checkValidity(signature: AuthenticatedSignature, at: number): Validity {
+export function checkValidity(signature: ValiditySubject, at: number): Validity {
   let first: Validity | undefined;
   for (const holder of signature.holders) {
     const validity = underRoot(signature, holder, at);
@@ -32,7 +39,7 @@ export function checkValidity(signature: AuthenticatedSignature, at: number): Va
   return first ?? underRoot(signature, signature.holders[0] as Holder, at);
 }
 
-function underRoot(signature: AuthenticatedSignature, holder: Holder, at: number): Validity {
+function underRoot(signature: ValiditySubject, holder: Holder, at: number): Validity {
   const { key, root } = holder.key;
   const created = signature.packet.created;
   const judgedAt = root.keyValidity === 'signingTime' ? created : at;
@@ -67,5 +74,5 @@ function underRoot(signature: AuthenticatedSignature, holder: Holder, at: number
 
 export function iso(seconds: number): string {
   if (!Number.isFinite(seconds)) return 'never';
-  return new Date(seconds * 1000).toISOString().replace('.000Z', 'Z');
+  return isoSeconds(seconds);
 }

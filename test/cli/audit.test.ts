@@ -375,6 +375,16 @@ describe('imagetrust audit reports', () => {
     server = await new FakeImageApi().start();
   });
 
+  it('stops quietly with exit 2 when the reader of its output goes away (| head)', async () => {
+    const run = await runCli(['audit', 'examples/images', '--trust', 'examples/trust', '--at', EXAMPLES_AT, '-o', 'ndjson'], (child) => {
+      // Closed before the child has started: its first write meets a closed pipe.
+      child.stdout?.destroy();
+    });
+    expect(run.code).toBe(2);
+    expect(run.stderr).not.toMatch(/EPIPE|\n\s+at /);
+    server = await new FakeImageApi().start();
+  });
+
   it('a resumed file audit with a different setting is refused', async () => {
     const resume = join(dir, 'resume-c.json');
     writeFileSync(resume, JSON.stringify({ apiVersion: 'imagetrust.io/v1alpha1', kind: 'AuditCheckpoint' }));

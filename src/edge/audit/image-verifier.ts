@@ -11,13 +11,11 @@ import { inputProblems, parseImage } from '../../image/parse.js';
 import type { IdentityRule } from '../../identity/rules.js';
 import { DEFAULT_MESSAGE_LIMITS } from '../../pgp/message.js';
 import { ConfigError } from '../../codes.js';
-import { evaluatePolicies } from '../../policy/evaluate.js';
-import type { PolicySet } from '../../policy/load.js';
 import type { PolicyDecision } from '../../policy/types.js';
 import type { TrustRootSpec } from '../../trust/material.js';
 import type { JsonObject } from '../../types.js';
-import { readPolicySources } from '../policy-input.js';
 import { reportItem } from '../report.js';
+import type { VerifyOutcome, VerifyTask } from './outcome.js';
 
 /** Everything a verifier needs; plain data, so it can be posted to a worker. */
 export interface VerifierInit {
@@ -34,39 +32,14 @@ export interface VerifierInit {
   readonly unmatched?: 'allow' | 'deny';
 }
 
-export interface VerifyTask {
-  readonly seq: number;
-  /** The run's evaluation time, milliseconds since the epoch. */
-  readonly at: number;
-  readonly image: JsonObject;
-  readonly source: string;
-}
-
-export interface VerifyOutcome {
-  readonly seq: number;
-  /**
-   * The `AuditItem` as one JSON line (no newline): posted as a string, which is far cheaper to pass
-   * between threads than the object. Absent when the document is not an Image (`errors` says why).
-   */
-  readonly line?: string;
-  /** The Image to write, as JSON: only with write-back, when the conditions changed. */
-  readonly body?: string;
-  readonly errors: readonly AuditError[];
-}
-
 export type ImageVerifier = (task: VerifyTask) => VerifyOutcome;
 
 /**
  * Verification cache entries per engine. An audit rarely meets a blob twice (copied signatures,
- * re-reads after a 409, which come soon after), and each entry holds ~16 KiB (the decompressed
- * message), so a small cache keeps memory flat.
+ * re-reads after a 409, which come soon after), and every entry that survives is work for the
+ * garbage collector, so a small cache keeps memory flat and the run fast.
  */
 export const AUDIT_CACHE_ENTRIES = 1024;
-
-/** The item of an outcome. */
-export function itemOf(outcome: VerifyOutcome): AuditItem | undefined {
-  return outcome.line === undefined ? undefined : (JSON.parse(outcome.line) as AuditItem);
-}
 
 /** Throws ConfigError for unusable trust roots or identity rules. */
 export async function createImageVerifier(init: VerifierInit): Promise<ImageVerifier> {
@@ -77,7 +50,10 @@ export async function createImageVerifier(init: VerifierInit): Promise<ImageVeri
     clock: () => new Date(NaN),
     cache: init.cache ? { max: AUDIT_CACHE_ENTRIES } : false,
   });
-  const policies = init.policyPaths !== undefined && init.policyPaths.length > 0 ? await readPolicySources(init.policyPaths) : undefined;
+  // CEL is loaded only for `--policy`: a plain audit's workers start faster without it.
+  const withPolicies = init.policyPaths !== undefined && init.policyPaths.length > 0;
+  const [policyInput, policyEvaluation] = withPolicies ? await Promise.all([import('../policy-input.js'), import('../../policy/evaluate.js')]) : [];
+  const policies = policyInput && init.policyPaths ? await policyInput.readPolicySources(init.policyPaths) : undefined;
   if (policies && init.policyRevision !== undefined && policies.revision !== init.policyRevision) {
     throw new ConfigError('the --policy files changed while the audit started; run it again');
   }
@@ -90,16 +66,13 @@ export async function createImageVerifier(init: VerifierInit): Promise<ImageVeri
       return { seq: task.seq, errors: result.problems.map((p) => ({ source: task.source, path: p.path, message: p.message })) };
     }
     const errors = contentErrors(task, result);
-    const item = auditItem(task, result, policies && decide(policies, task.image, result, at, unmatched));
+    const decision = policies && policyEvaluation ? policyEvaluation.evaluatePolicies(policies, task.image, result, { now: at, unmatched }) : undefined;
+    const item = auditItem(task, result, decision);
     if (!init.write || !item.changed || result.image === null) return { seq: task.seq, line: JSON.stringify(item), errors };
     const problem = writeBackProblem(task.image, result.image);
     if (problem !== null) return { seq: task.seq, line: JSON.stringify({ ...item, writeError: `not written: ${problem}` }), errors };
     return { seq: task.seq, line: JSON.stringify(item), body: JSON.stringify(result.image), errors };
   };
-}
-
-function decide(policies: PolicySet, image: JsonObject, result: VerifyResult, now: Date, unmatched: 'allow' | 'deny'): PolicyDecision {
-  return evaluatePolicies(policies, image, result, { now, unmatched });
 }
 
 function auditItem(task: VerifyTask, result: VerifyResult, decision: PolicyDecision | undefined): AuditItem {

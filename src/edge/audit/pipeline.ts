@@ -11,9 +11,10 @@ import { inShard, type Shard } from '../../audit/shard.js';
 import type { SummaryBuilder } from '../../audit/summary.js';
 import type { JsonObject } from '../../types.js';
 import type { Progress } from './progress.js';
-import type { ImageSource, SourceItem } from './sources.js';
-import { itemOf } from './image-verifier.js';
+import type { ImageSource } from './sources.js';
+import { itemOf } from './outcome.js';
 import type { VerifyPool } from './verify-pool.js';
+import type { VerifyOutcome } from './outcome.js';
 import type { Writer } from './writer.js';
 
 /** Images in flight at most (verifying, writing, or waiting for an earlier Image to finish). */
@@ -67,12 +68,14 @@ export async function runPipeline(p: Pipeline, state: PipelineState): Promise<vo
     queue.push(entry);
     wakeConsumer?.();
   };
-  const audit = async (source: SourceItem, n: number): Promise<Entry> => {
-    const outcome = await p.pool.verify({ seq: n, at: p.at, image: source.image, source: source.source });
+  // Only the name and source are kept while the Image is verified: the Image itself is let go once a
+  // worker has it, so pages die young instead of filling the old generation (peak memory, GC time).
+  const audit = async (verifying: Promise<VerifyOutcome>, name: string, source: string, n: number): Promise<Entry> => {
+    const outcome = await verifying;
     const { body, line } = outcome;
     const item = itemOf(outcome);
     if (p.writer && item && body !== undefined) {
-      const written = await p.writer.write(source.image, source.source, n, p.at, item, { ...outcome, body });
+      const written = await p.writer.write(name, source, n, p.at, item, { ...outcome, body });
       return { kind: 'image', item: written.item, errors: outcome.errors, conflicts: written.conflicts };
     }
     if (item && p.writer && item.written === undefined) return { kind: 'image', item: { ...item, written: false }, errors: outcome.errors, conflicts: 0 };
@@ -126,9 +129,14 @@ export async function runPipeline(p: Pipeline, state: PipelineState): Promise<vo
       listed += page.items.length;
       if (page.remaining !== undefined) total = Math.round((listed + page.remaining) / (p.shard?.count ?? 1));
       if (page.errors.length > 0) push(Promise.resolve({ kind: 'image', errors: page.errors, conflicts: 0 }));
-      for (const item of page.items) {
-        if (!inShard(nameOf(item.image), p.shard)) continue;
-        push(audit(item, seq++));
+      const next = page.next;
+      // Drained, so each Image is let go once a worker has it (see `audit`).
+      const items = page.items;
+      for (let item = items.shift(); item !== undefined; item = items.shift()) {
+        const name = nameOf(item.image);
+        if (!inShard(name, p.shard)) continue;
+        const n = seq++;
+        push(audit(p.pool.verify({ seq: n, at: p.at, image: item.image, source: item.source }), name, item.source, n));
         while (queue.length >= MAX_IN_FLIGHT && !failed) {
           p.pool.flush();
           await new Promise<void>((resolve) => (wakeProducer = resolve));
@@ -136,7 +144,7 @@ export async function runPipeline(p: Pipeline, state: PipelineState): Promise<vo
         }
         if (failed) break;
       }
-      push(Promise.resolve({ kind: 'page', next: page.next }));
+      push(Promise.resolve({ kind: 'page', next }));
       // Send partly filled batches before waiting for the next page.
       p.pool.flush();
     }

@@ -17,7 +17,8 @@ export interface SourceItem {
 }
 
 export interface SourcePage {
-  readonly items: readonly SourceItem[];
+  /** The consumer drains it: the source keeps no reference, so an Image handed on can be collected. */
+  readonly items: SourceItem[];
   /** Input errors met while reading this page. */
   readonly errors: readonly AuditError[];
   /** Where the next page starts; '' after the last page. */
@@ -56,20 +57,20 @@ export function clusterSource(api: ImageApi, options: { readonly pageSize: numbe
     async *pages(from) {
       let pending = fetchPage(from);
       for (;;) {
-        const page = await pending;
-        if (page.continue !== '') {
+        const { items, continue: next, remainingItemCount, inconsistent } = await pending;
+        if (next !== '') {
           // Fetch the next page while this one is verified.
-          pending = fetchPage(page.continue);
+          pending = fetchPage(next);
           pending.catch(() => undefined);
         }
         yield {
-          items: page.items.map((image) => ({ image, source: 'cluster' })),
+          items: items.map((image) => ({ image, source: 'cluster' })),
           errors: [],
-          next: page.continue,
-          ...(page.remainingItemCount !== undefined ? { remaining: page.remainingItemCount } : {}),
-          inconsistent: page.inconsistent,
+          next,
+          ...(remainingItemCount !== undefined ? { remaining: remainingItemCount } : {}),
+          inconsistent,
         };
-        if (page.continue === '') return;
+        if (next === '') return;
       }
     },
   };

@@ -4,7 +4,8 @@
  * entry point: it starts working when loaded.
  */
 import { parentPort, workerData } from 'node:worker_threads';
-import { createImageVerifier, type VerifierInit, type VerifyTask } from './image-verifier.js';
+import { createImageVerifier, type VerifierInit } from './image-verifier.js';
+import type { VerifyTask } from './outcome.js';
 
 /** Messages from the pool. */
 export interface WorkerRequest {

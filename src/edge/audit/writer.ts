@@ -5,8 +5,7 @@
  * of times, then report the failure. At most `concurrency` writes are in flight.
  */
 import type { AuditItem } from '../../audit/model.js';
-import type { JsonObject } from '../../types.js';
-import { itemOf, type VerifyOutcome } from './image-verifier.js';
+import { itemOf, type VerifyOutcome } from './outcome.js';
 import type { ImageApi } from './image-api.js';
 import type { VerifyPool } from './verify-pool.js';
 
@@ -21,7 +20,7 @@ export interface WriteResult {
 
 export interface Writer {
   /** Writes the outcome's body (present only when the conditions changed); re-verifies on conflicts. */
-  write(image: JsonObject, source: string, seq: number, at: number, item: AuditItem, outcome: VerifyOutcome & { readonly body: string }): Promise<WriteResult>;
+  write(name: string, source: string, seq: number, at: number, item: AuditItem, outcome: VerifyOutcome & { readonly body: string }): Promise<WriteResult>;
 }
 
 export function createWriter(api: ImageApi, pool: VerifyPool, options: { readonly dryRun: boolean; readonly concurrency: number }): Writer {
@@ -41,13 +40,12 @@ export function createWriter(api: ImageApi, pool: VerifyPool, options: { readonl
   };
 
   return {
-    async write(image, source, seq, at, firstItem, first) {
+    async write(name, source, seq, at, firstItem, first) {
       await acquire();
       try {
         let outcome: VerifyOutcome = first;
         let item = firstItem;
         let conflicts = 0;
-        const name = String((image['metadata'] as JsonObject)['name']);
         for (let attempt = 1; ; attempt++) {
           const { body } = outcome;
           if (body === undefined) return { item: item.writeError !== undefined ? item : { ...item, written: false }, conflicts };
