@@ -1,5 +1,6 @@
 /** OCI digests as containers/image validates them: algorithm and exact lower-case hex length. */
-const HEX_LENGTH: Readonly<Record<string, number>> = { sha256: 64, sha384: 96, sha512: 128 };
+// A Map: an object literal would answer `constructor` and the other names on its prototype.
+const HEX_LENGTH: ReadonlyMap<string, number> = new Map([['sha256', 64], ['sha384', 96], ['sha512', 128]]);
 
 /** 1 for `0-9` and `a-f`, 0 for every other code unit below 128. */
 const LOWER_HEX = new Uint8Array(128);
@@ -14,7 +15,7 @@ export function digestProblem(value: string): string | null {
   const algorithm = value.slice(0, colon);
   const encoded = value.slice(colon + 1);
   if (!/^[a-z0-9]+(?:[.+_-][a-z0-9]+)*$/.test(algorithm)) return 'invalid checksum digest format';
-  const length = HEX_LENGTH[algorithm];
+  const length = HEX_LENGTH.get(algorithm);
   if (length === undefined) return 'unsupported digest algorithm';
   if (encoded.length !== length || !/^[a-f0-9]+$/.test(encoded)) return 'invalid checksum digest length';
   return null;

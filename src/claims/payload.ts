@@ -103,7 +103,7 @@ function canonicalClaims(text: string): SignedClaims | undefined {
   if (digestProblem(manifestDigest) !== null) return undefined;
   const timestampText = timestampAfterCreator ?? timestampAlone;
   const timestamp = timestampText === undefined ? undefined : exactInteger(timestampText);
-  if (typeof timestamp === 'string') return undefined;
+  if (typeof timestamp === 'string' || (timestamp !== undefined && Math.abs(timestamp) > MAX_TIMESTAMP)) return undefined;
   return claimsOf(manifestDigest, dockerReference, creator, timestamp);
 }
 
@@ -139,9 +139,16 @@ function timestampMember(value: JsonValue): number | Failure {
   if (value.kind !== 'number') return invalid(`Field optional.timestamp is not a number, got ${value.kind}`);
   const integer = exactInteger(value.text);
   if (integer === 'fraction') return invalid('Field optional.timestamp is not an integer');
-  if (integer === 'range') return invalid('Field optional.timestamp is out of range (beyond ±(2^53-1) seconds)');
+  if (integer === 'range' || Math.abs(integer) > MAX_TIMESTAMP) return invalid(`Field optional.timestamp is out of range (beyond ±${MAX_TIMESTAMP} seconds)`);
   return integer;
 }
+
+/**
+ * The largest timestamp, in seconds either side of the epoch, that names an instant (the range of
+ * a JavaScript Date, year ±275760). containers/image takes any int64, but a time beyond it can be
+ * neither compared nor reported, so such a payload is refused: stricter, never more trusting.
+ */
+export const MAX_TIMESTAMP = 8_640_000_000_000;
 
 const NUMBER_PARTS = /^(-?)([0-9]+)(?:\.([0-9]+))?(?:[eE]([+-]?[0-9]+))?$/;
 

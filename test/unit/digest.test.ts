@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { fc, test } from '@fast-check/vitest';
 import { digestProblem, isValidDigest } from '../../src/digest.js';
 
-/** The general rule without the sha256 fast path (the code before it, verbatim), as the oracle. */
+/** The general rule without the sha256 fast path (the code before it, with own-member lookup), as the oracle. */
 const HEX_LENGTH: Readonly<Record<string, number>> = { sha256: 64, sha384: 96, sha512: 128 };
 function oracle(value: string): string | null {
   const colon = value.indexOf(':');
@@ -10,7 +10,7 @@ function oracle(value: string): string | null {
   const algorithm = value.slice(0, colon);
   const encoded = value.slice(colon + 1);
   if (!/^[a-z0-9]+(?:[.+_-][a-z0-9]+)*$/.test(algorithm)) return 'invalid checksum digest format';
-  const length = HEX_LENGTH[algorithm];
+  const length = Object.hasOwn(HEX_LENGTH, algorithm) ? HEX_LENGTH[algorithm] : undefined;
   if (length === undefined) return 'unsupported digest algorithm';
   if (encoded.length !== length || !/^[a-f0-9]+$/.test(encoded)) return 'invalid checksum digest length';
   return null;
@@ -38,6 +38,8 @@ describe('digestProblem', () => {
     [`sha512:${'f'.repeat(128)}`, null],
     [`sha256 ${'a'.repeat(64)}`, 'invalid checksum digest format'],
     [`md5:${'a'.repeat(32)}`, 'unsupported digest algorithm'],
+    [`constructor:${'a'.repeat(64)}`, 'unsupported digest algorithm'],
+    ['tostring:', 'unsupported digest algorithm'],
   ])('%s → %s', (value, problem) => {
     expect(digestProblem(value)).toBe(problem);
     expect(oracle(value)).toBe(problem);

@@ -96,6 +96,20 @@ describe('CMS signing round trip', () => {
     expect(result.created).toBe('2025-06-01T00:00:00Z');
   });
 
+  // Without signed attributes the payload's timestamp is the creation time: one no Date can hold
+  // once made the engine throw. It is refused as a payload fault, for either format, never thrown.
+  it.each([1e13, -1e13, 2 ** 53 - 1])('a payload timestamp of %d s is InvalidPayload, never an exception', async (timestamp) => {
+    const farPayload = simpleSigningPayload({ dockerReference: 'registry.example.com/ns/app:v1', manifestDigest: DIGEST, creator: 'c', timestamp });
+    const x509Engine = await createEngine({ trust: [{ name: 'fixture-root', caBundles: [{ data: readFixture('x509/trust/root-ca.pem') }] }], clock: () => FIXED_NOW });
+    const pgpEngine = await createEngine({ trust: [{ name: 'rsa2048', keyrings: [{ data: readFixture('pgp/keys/rsa2048.asc') }] }], clock: () => FIXED_NOW });
+    const pgpBlob = await (await createOpenPgpSigner({ data: readFixture('pgp/keys/secret/rsa2048.asc'), source: 'rsa2048.asc' })).sign(farPayload, SIGN_TIME);
+    const verdicts = [
+      ...[true, false].map((signedAttributes) => x509Engine.verifyImage(buildImage({ type: 'x509', signatures: [signCms(farPayload, material('signer-rsa2048'), SIGN_TIME, { signedAttributes })] })).signatures[0]),
+      pgpEngine.verifyImage(buildImage({ signatures: [pgpBlob] })).signatures[0],
+    ];
+    expect(verdicts.map((v) => v?.reason)).toEqual(['InvalidPayload', 'InvalidPayload', 'InvalidPayload']);
+  });
+
   it('createX509Signer takes the chain from the certificate file or a chain file, and refuses unusable keys and certificates', async () => {
     const file = (name: string) => ({ data: readFixture(`x509/${name}`), source: name });
     const both = { data: Buffer.concat([readFixture('x509/certs/signer-p256.pem'), readFixture('x509/certs/intermediate-ca.pem')]), source: 'both.pem' };
