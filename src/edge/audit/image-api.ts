@@ -41,8 +41,22 @@ export type ReplaceOutcome =
   | { readonly kind: 'gone' }
   | { readonly kind: 'failed'; readonly message: string };
 
+/** A list page received but not parsed yet: a prefetched page waits as bytes, not as objects. */
+export interface ListResponse {
+  /** Throws AuditStop when the body is not an ImageList. */
+  parse(): ImageListPage;
+}
+
+export interface ListOptions {
+  readonly limit: number;
+  readonly continue?: string;
+  readonly labelSelector?: string;
+}
+
 export interface ImageApi {
-  list(options: { readonly limit: number; readonly continue?: string; readonly labelSelector?: string }): Promise<ImageListPage>;
+  list(options: ListOptions): Promise<ImageListPage>;
+  /** As `list`, parsing left to the caller. */
+  fetchList(options: ListOptions): Promise<ListResponse>;
   /** Null when the Image no longer exists. */
   get(name: string): Promise<JsonObject | null>;
   /** `body` is the Image's JSON, carrying the `resourceVersion` that was read. */
@@ -84,29 +98,27 @@ export function createImageApi(transport: HttpTransport, options: ImageApiOption
     }
   }
 
+  async function fetchList({ limit, continue: token, labelSelector }: ListOptions): Promise<ListResponse> {
+    const query = new URLSearchParams({ limit: String(limit) });
+    if (token) query.set('continue', token);
+    if (labelSelector) query.set('labelSelector', labelSelector);
+    const res = await call('list', 'GET', `${IMAGES}?${query.toString()}`);
+    if (res.status === 410) {
+      const status = parseJson(res.body);
+      const metadata = isObject(status) ? status['metadata'] : undefined;
+      const fresh = isObject(metadata) && typeof metadata['continue'] === 'string' && metadata['continue'] !== '' ? metadata['continue'] : undefined;
+      throw new ListExpired(fresh);
+    }
+    if (res.status !== 200) throw new AuditStop(`cannot list images.image.openshift.io: HTTP ${res.status}${statusMessage(res) ? `: ${statusMessage(res)}` : ''}`);
+    return { parse: () => parseListPage(res.body) };
+  }
+
   return {
-    async list({ limit, continue: token, labelSelector }) {
-      const query = new URLSearchParams({ limit: String(limit) });
-      if (token) query.set('continue', token);
-      if (labelSelector) query.set('labelSelector', labelSelector);
-      const res = await call('list', 'GET', `${IMAGES}?${query.toString()}`);
-      if (res.status === 410) {
-        const status = parseJson(res.body);
-        const metadata = isObject(status) ? status['metadata'] : undefined;
-        const fresh = isObject(metadata) && typeof metadata['continue'] === 'string' && metadata['continue'] !== '' ? metadata['continue'] : undefined;
-        throw new ListExpired(fresh);
-      }
-      if (res.status !== 200) throw new AuditStop(`cannot list images.image.openshift.io: HTTP ${res.status}${statusMessage(res) ? `: ${statusMessage(res)}` : ''}`);
-      const list = parseJson(res.body);
-      if (!isObject(list) || !Array.isArray(list['items'])) throw new AuditStop('cannot list images.image.openshift.io: the response is not an ImageList');
-      const metadata = isObject(list['metadata']) ? list['metadata'] : {};
-      const remaining = metadata['remainingItemCount'];
-      return {
-        items: (list['items'] as unknown[]).filter(isObject).map(withTypeMeta),
-        continue: typeof metadata['continue'] === 'string' ? metadata['continue'] : '',
-        ...(typeof remaining === 'number' && Number.isSafeInteger(remaining) && remaining >= 0 ? { remainingItemCount: remaining } : {}),
-      };
+    async list(options) {
+      return (await fetchList(options)).parse();
     },
+
+    fetchList,
 
     async get(name) {
       const res = await call('get', 'GET', `${IMAGES}/${encodeURIComponent(name)}`);
@@ -126,6 +138,18 @@ export function createImageApi(transport: HttpTransport, options: ImageApiOption
       if (res.status === 404) return { kind: 'gone' };
       return { kind: 'failed', message: `HTTP ${res.status}${statusMessage(res) ? `: ${statusMessage(res)}` : ''}` };
     },
+  };
+}
+
+function parseListPage(body: Buffer): ImageListPage {
+  const list = parseJson(body);
+  if (!isObject(list) || !Array.isArray(list['items'])) throw new AuditStop('cannot list images.image.openshift.io: the response is not an ImageList');
+  const metadata = isObject(list['metadata']) ? list['metadata'] : {};
+  const remaining = metadata['remainingItemCount'];
+  return {
+    items: (list['items'] as unknown[]).filter(isObject).map(withTypeMeta),
+    continue: typeof metadata['continue'] === 'string' ? metadata['continue'] : '',
+    ...(typeof remaining === 'number' && Number.isSafeInteger(remaining) && remaining >= 0 ? { remainingItemCount: remaining } : {}),
   };
 }
 

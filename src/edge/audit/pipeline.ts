@@ -17,7 +17,10 @@ import type { VerifyPool } from './verify-pool.js';
 import type { VerifyOutcome } from './outcome.js';
 import type { Writer } from './writer.js';
 
-/** Images in flight at most (verifying, writing, or waiting for an earlier Image to finish). */
+/**
+ * Images in flight (verifying, writing, or waiting for an earlier Image to finish) before the next
+ * page is taken: at most this plus one page.
+ */
 export const MAX_IN_FLIGHT = 512;
 
 export interface PipelineState {
@@ -130,23 +133,21 @@ export async function runPipeline(p: Pipeline, state: PipelineState): Promise<vo
       if (page.remaining !== undefined) total = Math.round((listed + page.remaining) / (p.shard?.count ?? 1));
       if (page.errors.length > 0) push(Promise.resolve({ kind: 'image', errors: page.errors, conflicts: 0 }));
       const next = page.next;
-      // Drained, so each Image is let go once a worker has it (see `audit`).
-      const items = page.items;
-      for (let item = items.shift(); item !== undefined; item = items.shift()) {
+      // The whole page goes to the workers at once and is let go (see `audit`): its Images die young
+      // instead of outliving collections while they wait their turn, which kept the old generation
+      // growing with the run.
+      for (const item of page.items.splice(0)) {
         const name = nameOf(item.image);
         if (!inShard(name, p.shard)) continue;
         const n = seq++;
         push(audit(p.pool.verify({ seq: n, at: p.at, image: item.image, source: item.source }), name, item.source, n));
-        while (queue.length >= MAX_IN_FLIGHT && !failed) {
-          p.pool.flush();
-          await new Promise<void>((resolve) => (wakeProducer = resolve));
-          wakeProducer = undefined;
-        }
-        if (failed) break;
       }
       push(Promise.resolve({ kind: 'page', next }));
-      // Send partly filled batches before waiting for the next page.
       p.pool.flush();
+      while (queue.length >= MAX_IN_FLIGHT && !failed) {
+        await new Promise<void>((resolve) => (wakeProducer = resolve));
+        wakeProducer = undefined;
+      }
     }
   } catch (error) {
     // The source failed (credentials, RBAC, an API server that keeps failing): stop consuming too.

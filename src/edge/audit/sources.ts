@@ -1,6 +1,6 @@
 /**
  * Where the audit's Images come from, one page at a time so memory stays flat: the cluster's Image
- * API (pages of `limit` Images, the next page fetched while this one is verified; a `410` continues
+ * API (pages of `limit` Images, the next page fetched, not parsed, while this one is verified; a `410` continues
  * with the fresh token and marks the snapshot inconsistent), or files, directories and standard input
  * (pages of documents). A page's `next` is where a resumed run starts.
  */
@@ -8,7 +8,7 @@ import type { AuditError } from '../../audit/model.js';
 import type { LabelSelector } from '../../audit/label-selector.js';
 import type { JsonObject } from '../../types.js';
 import { readImageDocuments } from '../image-input.js';
-import { AuditStop, ListExpired, type ImageApi, type ImageListPage } from './image-api.js';
+import { AuditStop, ListExpired, type ImageApi, type ListResponse } from './image-api.js';
 
 export interface SourceItem {
   readonly image: JsonObject;
@@ -38,12 +38,12 @@ export interface ImageSource {
 const MAX_EXPIRED_IN_A_ROW = 5;
 
 export function clusterSource(api: ImageApi, options: { readonly pageSize: number; readonly selector?: string }): ImageSource {
-  const fetchPage = async (token: string): Promise<ImageListPage & { inconsistent: boolean }> => {
+  const fetchPage = async (token: string): Promise<{ readonly response: ListResponse; readonly inconsistent: boolean }> => {
     let inconsistent = false;
     for (let attempt = 0; ; attempt++) {
       try {
-        const page = await api.list({ limit: options.pageSize, ...(token ? { continue: token } : {}), ...(options.selector ? { labelSelector: options.selector } : {}) });
-        return { ...page, inconsistent };
+        const response = await api.fetchList({ limit: options.pageSize, ...(token ? { continue: token } : {}), ...(options.selector ? { labelSelector: options.selector } : {}) });
+        return { response, inconsistent };
       } catch (error) {
         if (!(error instanceof ListExpired)) throw error;
         if (error.continueToken === undefined) throw new AuditStop('the Image list\'s continue token expired (410) and the API server gave no fresh token: run the audit again');
@@ -57,7 +57,11 @@ export function clusterSource(api: ImageApi, options: { readonly pageSize: numbe
     async *pages(from) {
       let pending = fetchPage(from);
       for (;;) {
-        const { items, continue: next, remainingItemCount, inconsistent } = await pending;
+        const fetched = await pending;
+        // Parsed only now: a page fetched ahead waits as bytes, so its Images are not objects that
+        // outlive collections while the page before is verified.
+        const { items, continue: next, remainingItemCount } = fetched.response.parse();
+        const { inconsistent } = fetched;
         if (next !== '') {
           // Fetch the next page while this one is verified.
           pending = fetchPage(next);

@@ -184,14 +184,16 @@ describe('Image API client', () => {
 
 describe('cluster paging', () => {
   function stubApi(pages: (() => unknown)[]): ImageApi {
+    const fetchList: ImageApi['fetchList'] = () => {
+      const next = pages.shift();
+      if (!next) throw new Error('no more pages');
+      const value = next();
+      if (value instanceof Error) return Promise.reject(value);
+      return Promise.resolve({ parse: () => value as never });
+    };
     return {
-      list: () => {
-        const next = pages.shift();
-        if (!next) throw new Error('no more pages');
-        const value = next();
-        if (value instanceof Error) return Promise.reject(value);
-        return Promise.resolve(value as never);
-      },
+      list: async (options) => (await fetchList(options)).parse(),
+      fetchList,
       get: () => Promise.resolve(null),
       replace: () => Promise.resolve({ kind: 'ok' }),
     };
