@@ -7,7 +7,7 @@
 import { readFile, readdir, stat } from 'node:fs/promises';
 import { basename, dirname, extname, join, resolve } from 'node:path';
 import { ConfigError } from '../codes.js';
-import { normalizeKeyReference, WEAK_ALGORITHMS, type KeyValidity, type TrustRootSpec, type WeakAlgorithm } from '../trust/material.js';
+import { normalizeKeyReference, WEAK_ALGORITHMS, type KeyValidity, type TrustRootSpec, type WeakAlgorithm } from '../trust/spec.js';
 import { parseYamlDocuments, type YamlDocument } from './yaml.js';
 
 const YAML_EXTENSIONS = new Set(['.yaml', '.yml', '.json']);

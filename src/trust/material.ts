@@ -9,25 +9,10 @@ import { readCaBundle } from '../x509/anchors.js';
 import type { Certificate } from '../x509/certificate.js';
 import { readPgpKeys } from './openpgp.js';
 import type { PgpKey } from './pgp-key.js';
+import { normalizeKeyReference, WEAK_ALGORITHMS, type KeyValidity, type TrustRootSpec, type WeakAlgorithm } from './spec.js';
 
-export const WEAK_ALGORITHMS = ['SHA1', 'DSA', 'RSA1024'] as const;
-export type WeakAlgorithm = (typeof WEAK_ALGORITHMS)[number];
-export type KeyValidity = 'now' | 'signingTime';
-
-/** One trust root as plain data: the edge reads files and hands over bytes. */
-export interface TrustRootSpec {
-  readonly name: string;
-  /** Written to `issuedBy` for signatures this root's keys made. */
-  readonly issuer?: { readonly commonName?: string; readonly organization?: string };
-  /** Keyrings: binary, armored, or armor preceded by a `gpg --list-keys` listing. */
-  readonly keyrings?: readonly { readonly data: Uint8Array; readonly source?: string }[];
-  /** X.509 CA bundles (PEM, or one DER certificate): their CA certificates anchor `x509` signatures. */
-  readonly caBundles?: readonly { readonly data: Uint8Array; readonly source?: string }[];
-  readonly keyValidity?: KeyValidity;
-  /** Fingerprints (or 16-hex key IDs) revoked locally, whatever the keyring says. */
-  readonly revokedKeys?: readonly string[];
-  readonly allowWeakAlgorithms?: readonly WeakAlgorithm[];
-}
+// The trust root's plain-data shape lives in spec.ts, which the edge reads without loading openpgp.
+export { normalizeKeyReference, WEAK_ALGORITHMS, type KeyValidity, type TrustRootSpec, type WeakAlgorithm } from './spec.js';
 
 export interface TrustRoot {
   readonly name: string;
@@ -123,12 +108,6 @@ function toRoot(spec: TrustRootSpec): TrustRoot {
     revokedKeys: revoked,
     allowWeakAlgorithms: new Set(spec.allowWeakAlgorithms ?? []),
   };
-}
-
-/** Upper-case hex without `0x` or spaces; a 16-hex key ID or a 40/64-hex fingerprint. */
-export function normalizeKeyReference(value: string): string | null {
-  const hex = value.replace(/^0x/i, '').replace(/\s+/g, '').toUpperCase();
-  return /^(?:[0-9A-F]{16}|[0-9A-F]{40}|[0-9A-F]{64})$/.test(hex) ? hex : null;
 }
 
 function hashPart(hash: Hash, part: string | Uint8Array): void {

@@ -27,8 +27,11 @@ export interface VerifyPool {
  */
 const WORKER_HEAP = { maxYoungGenerationSizeMb: 16, maxOldGenerationSizeMb: 512 } as const;
 
-/** Images per message to a worker: large enough to amortize messaging, small enough to spread work. */
-const BATCH = 16;
+/**
+ * Images per message to a worker: large enough to amortize messaging and thread wake-ups (48 took
+ * less CPU than 16 in the audit bench), small enough that a page of 500 spreads over the workers.
+ */
+const BATCH = 48;
 
 interface Pending {
   readonly resolve: (outcome: VerifyOutcome) => void;
