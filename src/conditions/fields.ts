@@ -3,6 +3,7 @@
  * only. Nothing here reads the untrusted values already on the Image.
  */
 import type { JsonObject, SignatureVerdict, SignedClaims } from '../types.js';
+import { isConditionTime } from './compare.js';
 
 /** The informative members, in the order they are written when new (OpenShift's field order). */
 export const INFORMATIVE_FIELDS = ['imageIdentity', 'signedClaims', 'created', 'issuedBy', 'issuedTo'] as const;
@@ -15,6 +16,9 @@ export type InformativeField = (typeof INFORMATIVE_FIELDS)[number];
  * `issuedBy`, `issuedTo` and `created` come from `verdict.signer` (and `verdict.created`);
  * `imageIdentity` and `signedClaims` from `verdict.claims`. An issuer with neither common name nor
  * organization gives no `issuedBy`; `issuedTo.publicKeyID` is always the primary key fingerprint.
+ * `created` is written only as a `metav1.Time` can hold it (a four-digit year): an X.509 signature
+ * without signed attributes takes its creation time from the payload, which may name any year, and
+ * the API server refuses an Image update carrying a time it cannot decode.
  */
 export function informativeFields(verdict: SignatureVerdict): Record<InformativeField, unknown> {
   const { signer, claims } = verdict;
@@ -35,7 +39,7 @@ export function informativeFields(verdict: SignatureVerdict): Record<Informative
   return {
     imageIdentity: claims?.dockerReference,
     signedClaims: claims ? signedClaims(claims) : undefined,
-    created: signer ? verdict.created : undefined,
+    created: signer && isConditionTime(verdict.created) ? verdict.created : undefined,
     issuedBy,
     issuedTo,
   };

@@ -106,10 +106,20 @@ export const SIGNATURE_FIELDS = {
 /** CEL field types of `Reference`. */
 export const REFERENCE_FIELDS = { registry: 'string', repository: 'string', name: 'string', tag: NULLABLE_STRING, digest: NULLABLE_STRING } as const;
 
+/** The range of a CEL timestamp (the CEL spec): 0001-01-01T00:00:00Z to 9999-12-31T23:59:59.999Z, in ms. */
+const MIN_CEL_TIME = -62_135_596_800_000;
+const MAX_CEL_TIME = 253_402_300_799_999;
+
+/**
+ * A signature time as a CEL timestamp, or null when it is none or beyond CEL's range: a payload may
+ * sign any year a Date holds, and arithmetic on such a time would overflow to an invalid Date, which
+ * compares false to everything instead of failing.
+ */
 function validDate(value: string | number | undefined): Date | null {
   if (value === undefined) return null;
   const date = new Date(value);
-  return Number.isFinite(date.getTime()) ? date : null;
+  const time = date.getTime();
+  return time >= MIN_CEL_TIME && time <= MAX_CEL_TIME ? date : null;
 }
 
 /** The CEL form of a parsed reference. */

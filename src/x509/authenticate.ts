@@ -6,7 +6,9 @@
  *
  * `created` is the CMS signing-time attribute when signed; without it, the payload's own
  * `optional.timestamp` (signed as well); without both, the signer certificate's notBefore (the
- * earliest time the signature can have been made).
+ * earliest time the signature can have been made). The first two are the signing time `judge`
+ * checks, as OpenPGP's creation time is: a signature made after the evaluation time, or before its
+ * certificate was valid, is `NotYetValid`, whichever of the two signed times it carries.
  */
 import { createHash, timingSafeEqual } from 'node:crypto';
 import { fail, isFailure, type Failure } from '../codes.js';
@@ -59,8 +61,8 @@ export function authenticateX509(blob: Uint8Array, trust: TrustMaterial, limits:
   }
   // Only now, with the bytes authenticated, is the payload parsed (strictly: a trusted key can sign junk).
   const claims = parsePayload(signed.untrustedPayload);
-  const signingTime = attributes?.signingTime;
-  const created = signingTime ?? (isFailure(claims) ? undefined : claims.timestamp) ?? leaf.notBefore;
+  const signingTime = attributes?.signingTime ?? (isFailure(claims) ? undefined : claims.timestamp);
+  const created = signingTime ?? leaf.notBefore;
   const forIdentity = isFailure(claims) ? '' : ` for ${claims.dockerReference}`;
   const reported = holders.map((root) => {
     const signer = toSigner(chain, root);

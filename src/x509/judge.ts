@@ -18,7 +18,10 @@ export interface X509Validity {
   readonly revoked: boolean;
 }
 
-/** Validity of `chain` under `root` at `at` (seconds). `signingTime` is the signed CMS attribute. */
+/**
+ * Validity of `chain` under `root` at `at` (seconds). `signingTime` is the signed CMS attribute,
+ * or without it the signed payload's timestamp.
+ */
 export function judgeChain(chain: Chain, root: TrustRoot, trust: TrustMaterial, signingTime: number | undefined, at: number): X509Validity {
   const anchors = chain.anchors.filter((a) => a.root === root).map((a) => a.cert);
   const path = [chain.leaf, ...chain.intermediates];

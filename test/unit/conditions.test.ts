@@ -3,6 +3,7 @@ import { test, fc } from '@fast-check/vitest';
 import { isDeepStrictEqual } from 'node:util';
 import { applyVerdicts, conditionTime, CONDITION_TYPES } from '../../src/conditions.js';
 import { REASON_CODES } from '../../src/codes.js';
+import { isConditionTime } from '../../src/conditions/compare.js';
 import type { JsonObject, SignatureVerdict, SignedClaims, VerifiedSigner } from '../../src/types.js';
 
 const FPR = 'B9F4C2A1D75B3109B3BAAEAF0123456789AB6F36';
@@ -97,6 +98,17 @@ describe('applyVerdicts', () => {
     const third = run(second.image, [verdict()], new Date('2026-03-01T00:00:00Z'));
     expect(third.changed).toBe(false);
     expect(cond(third.image, 'Expired')[0]?.['lastTransitionTime']).toBe('2026-02-01T12:30:00Z');
+  });
+
+  // An X.509 signature without signed attributes is created when its payload says, which may be any
+  // year a Date holds; the API server refuses an Image update whose `created` is no metav1.Time.
+  test('created is written only as a metav1.Time holds it (a four-digit year)', () => {
+    for (const created of ['+275760-09-13T00:00:00Z', '-271821-04-20T00:00:00Z', '+010000-01-01T00:00:00Z', '-000001-12-31T23:59:59Z', '', 'garbage']) {
+      const out = run(image(sig({ created: '2020-01-01T00:00:00Z' })), [verdict({ created, reason: 'NotYetValid', trusted: false, forImage: false, claims: undefined as never })]).image;
+      expect(sigAt(out)).not.toHaveProperty('created');
+      expect(sigAt(out)['issuedTo']).toEqual({ commonName: 'Red Hat, Inc.', publicKeyID: FPR });
+    }
+    for (const created of ['9999-12-31T23:59:59Z', '0000-01-01T00:00:00Z']) expect(sigAt(run(image(sig()), [verdict({ created })]).image)['created']).toBe(created);
   });
 
   test('Revoked True, then False; not added when it never held', () => {
@@ -237,7 +249,7 @@ describe('applyVerdicts properties', () => {
       const types = (element['conditions'] as JsonObject[]).map((x) => x['type']);
       for (const t of CONDITION_TYPES) expect(types.filter((x) => x === t).length).toBe(t === 'Trusted' || t === 'ForImage' ? 1 : types.includes(t) ? 1 : 0);
       expect('issuedTo' in element).toBe(v.signer !== undefined);
-      expect('created' in element).toBe(v.signer !== undefined);
+      expect('created' in element).toBe(v.signer !== undefined && isConditionTime(v.created));
       if (v.signer === undefined) expect(element).not.toHaveProperty('issuedBy');
       expect('signedClaims' in element).toBe(v.claims !== undefined);
       expect('imageIdentity' in element).toBe(v.claims !== undefined);

@@ -124,7 +124,8 @@ function informativeFields(verdict: SignatureVerdict): Record<string, unknown> {
     if (signer.organization !== undefined) issuedTo['organization'] = signer.organization;
     issuedTo['publicKeyID'] = signer.fingerprint;
   }
-  return { imageIdentity: claims?.dockerReference, signedClaims: claims ? signedClaims(claims) : undefined, created: signer ? verdict.created : undefined, issuedBy, issuedTo };
+  // Since replaced: `created` only when a metav1.Time can hold it (see conditions/fields.ts).
+  return { imageIdentity: claims?.dockerReference, signedClaims: claims ? signedClaims(claims) : undefined, created: signer && isConditionTime(verdict.created) ? verdict.created : undefined, issuedBy, issuedTo };
 }
 function signedClaims(claims: SignedClaims): Record<string, string> {
   const map: Record<string, string> = { 'docker-manifest-digest': claims.manifestDigest, 'docker-reference': claims.dockerReference };

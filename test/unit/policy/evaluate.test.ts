@@ -192,6 +192,19 @@ describe('facts', () => {
     expect(evaluate(check(expression), [untrusted()]).decision).toBe('Allowed');
   });
 
+  // A payload may sign any timestamp a Date holds; beyond CEL's range, arithmetic on it overflowed to
+  // an invalid Date that compares false to everything (so `!(t + d < now)` held for any d).
+  it('gives null for signature times beyond the range of a CEL timestamp (years 1 to 9999)', () => {
+    const far = (created: string, timestamp: number) => ({ ...trusted(RELEASE_KEY), created, claims: { ...trusted(RELEASE_KEY).claims!, timestamp } });
+    const none = check('signatures[0].created == null && signatures[0].timestamp == null');
+    expect(evaluate(none, [far('+275760-09-13T00:00:00Z', 8_640_000_000_000)]).decision).toBe('Allowed');
+    expect(evaluate(none, [far('-271821-04-20T00:00:00Z', -8_640_000_000_000)]).decision).toBe('Allowed');
+    expect(evaluate(none, [far('+010000-01-01T00:00:00Z', 253_402_300_800)]).decision).toBe('Allowed');
+    expect(evaluate(none, [far('0000-12-31T23:59:59Z', -62_135_596_801)]).decision).toBe('Allowed');
+    const edges = check("signatures[0].created == timestamp('9999-12-31T23:59:59Z') && signatures[0].timestamp == timestamp('0001-01-01T00:00:00Z')");
+    expect(evaluate(edges, [far('9999-12-31T23:59:59Z', -62_135_596_800)]).decision).toBe('Allowed');
+  });
+
   it('parses the dockerImageReference into reference', () => {
     const expression = `reference.registry == 'registry.example.com' && reference.repository == 'shop/frontend' && reference.digest == '${DIGEST}' && reference.tag == null`;
     expect(evaluate(check(expression)).decision).toBe('Allowed');

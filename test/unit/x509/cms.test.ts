@@ -129,6 +129,22 @@ describe('other reasons', () => {
     expect(reason(buildCms({ attributes: [contentType!, attribute(OIDS.signingTime, derTime(new Date('2024-01-01T00:00:00Z'))), messageDigest!] }))).toBe('NotYetValid');
   });
 
+  // Without signed attributes the signed payload's timestamp is the signing time: it once made a
+  // signature "created" after the evaluation time (or before its certificate) trusted.
+  it('without signed attributes, a payload timestamp after the evaluation time or before the certificate is NotYetValid', () => {
+    const noattr = (timestamp: number): Uint8Array => buildCms({
+      attributes: null,
+      eContent: Buffer.from(`{"critical":{"identity":{"docker-reference":"registry.example.com/ns/app:v1"},"image":{"docker-manifest-digest":"sha256:${'0'.repeat(64)}"},"type":"atomic container signature"},"optional":{"timestamp":${timestamp}}}`),
+    });
+    expect(reason(noattr(AT + 301))).toBe('NotYetValid');
+    expect(reason(noattr(8_640_000_000_000))).toBe('NotYetValid');
+    expect(reason(noattr(AT + 300))).toBe('Verified');
+    const notBefore = fixtureCertificate('signer-p256').notBefore;
+    expect(reason(noattr(notBefore - 1))).toBe('NotYetValid');
+    expect(reason(noattr(notBefore))).toBe('Verified');
+    expect(reason(noattr(-8_640_000_000_000))).toBe('NotYetValid');
+  });
+
   it('bounds: blob size, payload size and certificate count are TooLarge', () => {
     const blob = buildCms();
     expect(reason(blob, { ...DEFAULT_MESSAGE_LIMITS, maxBlobBytes: blob.length - 1 })).toBe('TooLarge');
