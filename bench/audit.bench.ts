@@ -12,7 +12,7 @@
  *             each of the three isolates): the steady per-Image rate
  *   start     an audit of an empty cluster: the fixed cost on its own
  * vitest prints the ratios. Afterwards it prints the peak RSS (and the live heap after a full GC) of
- * the audit process at 1,000, 10,000 and 100,000 Images, and the writes of a second
+ * the audit process at 1,000, 10,000, 100,000 and 300,000 Images, and the writes of a second
  * `--write-conditions` run over unchanged Images. Images beyond the first 20,000 reuse the
  * signatures of the first 1,000 (making 100,000 signatures would take minutes): such a copy is for
  * another digest (DigestMismatch), and since equal blobs go to the same worker it is answered from
@@ -150,9 +150,9 @@ afterAll(async () => {
     );
   }
 
-  // Peak memory as the Image count grows 100-fold: as V8 sizes the main thread's heap by itself, and
+  // Peak memory as the Image count grows 300-fold: as V8 sizes the main thread's heap by itself, and
   // with the bound deploy/audit sets (NODE_OPTIONS), under which the garbage is collected sooner.
-  for (const count of [1_000, 10_000, 100_000]) {
+  for (const count of [1_000, 10_000, 100_000, 300_000]) {
     const { server, kubeconfig } = await serve(count);
     const run = await audit(kubeconfig);
     const bounded = await audit(kubeconfig, [], [DEPLOYED_HEAP]);

@@ -84,7 +84,8 @@ export async function createEngine(options: EngineOptions): Promise<Engine> {
   const identityMemo = new LRUCache<string, IdentityMatch>({ max: 10_000 });
   const matchUnderRule = (expected: string, signed: string): IdentityMatch => {
     if (!seenBefore) return matchIdentity(identityRule, expected, signed);
-    const key = `${expected}\n${signed}`;
+    // Length-prefixed: an expected identity may contain any character (exactReference is not parsed).
+    const key = `${expected.length}:${expected}${signed}`;
     let match = identityMemo.get(key);
     if (match === undefined) {
       match = matchIdentity(identityRule, expected, signed);

@@ -8,7 +8,8 @@
  * `optional.timestamp` (signed as well); without both, the signer certificate's notBefore (the
  * earliest time the signature can have been made). The first two are the signing time `judge`
  * checks, as OpenPGP's creation time is: a signature made after the evaluation time, or before its
- * certificate was valid, is `NotYetValid`, whichever of the two signed times it carries.
+ * certificate was valid, is `NotYetValid`, whichever of the two signed times it carries. Under
+ * `keyValidity: signingTime` only the CMS attribute moves the time the certificates are judged at.
  */
 import { createHash, timingSafeEqual } from 'node:crypto';
 import { fail, isFailure, type Failure } from '../codes.js';
@@ -72,7 +73,7 @@ export function authenticateX509(blob: Uint8Array, trust: TrustMaterial, limits:
     format: 'x509',
     created: iso(created),
     claims,
-    judge: (at) => judge(chain, reported, trust, signingTime, at),
+    judge: (at) => judge(chain, reported, trust, signingTime, attributes?.signingTime, at),
   };
 }
 
@@ -83,10 +84,10 @@ interface Holder {
 }
 
 /** Judged under each trust root that anchors the chain, in trust order; the first that accepts it is reported. */
-function judge(chain: Chain, holders: readonly Holder[], trust: TrustMaterial, signingTime: number | undefined, at: number): Judgement {
+function judge(chain: Chain, holders: readonly Holder[], trust: TrustMaterial, signingTime: number | undefined, attributeTime: number | undefined, at: number): Judgement {
   let first: Judgement | undefined;
   for (const { root, signer, verifiedMessage } of holders) {
-    const validity = judgeChain(chain, root, trust, signingTime, at);
+    const validity = judgeChain(chain, root, trust, signingTime, attributeTime, at);
     const judgement: Judgement = { ...validity, signer, verifiedMessage };
     if (validity.failure === null) return judgement;
     first ??= judgement;

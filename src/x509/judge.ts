@@ -19,10 +19,12 @@ export interface X509Validity {
 }
 
 /**
- * Validity of `chain` under `root` at `at` (seconds). `signingTime` is the signed CMS attribute,
- * or without it the signed payload's timestamp.
+ * Validity of `chain` under `root` at `at` (seconds). `signingTime` is when the signature says it
+ * was made: the signed CMS attribute, or without it the signed payload's timestamp; either must lie
+ * within the leaf's life and not after `at`. Only the CMS attribute (`attributeTime`) moves the
+ * judging time under `keyValidity: signingTime`, as before the payload's timestamp was checked.
  */
-export function judgeChain(chain: Chain, root: TrustRoot, trust: TrustMaterial, signingTime: number | undefined, at: number): X509Validity {
+export function judgeChain(chain: Chain, root: TrustRoot, trust: TrustMaterial, signingTime: number | undefined, attributeTime: number | undefined, at: number): X509Validity {
   const anchors = chain.anchors.filter((a) => a.root === root).map((a) => a.cert);
   const path = [chain.leaf, ...chain.intermediates];
   const revokedCert = [...path, ...anchors].find((cert) => locallyRevoked(cert, trust));
@@ -36,8 +38,8 @@ export function judgeChain(chain: Chain, root: TrustRoot, trust: TrustMaterial, 
       return result(fail('NotYetValid', `signature made ${iso(signingTime)}, before its certificate ${leaf.subject.text} became valid ${iso(leaf.notBefore)}`));
     }
   }
-  const bySigningTime = root.keyValidity === 'signingTime' && signingTime !== undefined;
-  const judgedAt = bySigningTime ? signingTime : at;
+  const bySigningTime = root.keyValidity === 'signingTime' && attributeTime !== undefined;
+  const judgedAt = bySigningTime ? attributeTime : at;
   const when = bySigningTime ? `when the signature was made (${iso(judgedAt)})` : `at ${iso(judgedAt)}`;
   if (judgedAt < leaf.notBefore) return result(fail('NotYetValid', `signer certificate ${leaf.subject.text} is not valid before ${iso(leaf.notBefore)}, so not ${when}`));
   if (judgedAt > leaf.notAfter) return result(fail('KeyExpired', `signer certificate ${leaf.subject.text} expired ${iso(leaf.notAfter)}, before the evaluation ${when}`));

@@ -8,7 +8,7 @@
  * report fields and what the server stored, never on message wording.
  */
 import { spawn, type ChildProcess } from 'node:child_process';
-import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
@@ -382,6 +382,15 @@ describe('imagetrust audit reports', () => {
     });
     expect(run.code).toBe(2);
     expect(run.stderr).not.toMatch(/EPIPE|\n\s+at /);
+    // A report rendered at the end is spooled to a temporary directory, removed even on this exit.
+    const tmp = mkdtempSync(join(dir, 'tmp-'));
+    const spooled = await new Promise<number | null>((resolve) => {
+      const child = spawn(process.execPath, [BIN, 'audit', 'examples/images', '--trust', 'examples/trust', '--at', EXAMPLES_AT, '-o', 'json'], { cwd: ROOT, env: { ...process.env, TMPDIR: tmp } });
+      child.stdout.destroy();
+      child.on('close', resolve);
+    });
+    expect(spooled).toBe(2);
+    expect(readdirSync(tmp)).toEqual([]);
     server = await new FakeImageApi().start();
   });
 

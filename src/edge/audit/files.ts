@@ -3,7 +3,7 @@
  * memory stays flat and a killed run can resume), output targets with back-pressure (standard output
  * or a `--report` file), and the `--resume` checkpoint, replaced atomically.
  */
-import { createReadStream, createWriteStream, type WriteStream } from 'node:fs';
+import { createReadStream, createWriteStream, rmSync, type WriteStream } from 'node:fs';
 import { mkdtemp, rename, rm, truncate, writeFile, readFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
@@ -100,7 +100,13 @@ export class Journal {
   private constructor(readonly path: string, start: number, private readonly temporary: string | undefined) {
     this.bytesWritten = start;
     this.target = fileTarget(path, 'a');
+    if (temporary !== undefined) process.once('exit', this.removeAtExit);
   }
+
+  /** A run that ends by `process.exit` (stdout closed under it) skips `dispose`: the spool goes anyway. */
+  private readonly removeAtExit = (): void => {
+    if (this.temporary !== undefined) rmSync(this.temporary, { recursive: true, force: true });
+  };
 
   /** A journal beside a resume file, cut back to `keepBytes` (the last checkpoint's length). */
   static async persistent(path: string, keepBytes: number): Promise<Journal> {
@@ -151,7 +157,10 @@ export class Journal {
     if (this.disposed) return;
     this.disposed = true;
     await this.target.close();
-    if (this.temporary !== undefined) await rm(this.temporary, { recursive: true, force: true });
+    if (this.temporary !== undefined) {
+      process.off('exit', this.removeAtExit);
+      await rm(this.temporary, { recursive: true, force: true });
+    }
   }
 }
 

@@ -18,10 +18,10 @@ import type { VerifyOutcome } from './outcome.js';
 import type { Writer } from './writer.js';
 
 /**
- * Images in flight (verifying, writing, or waiting for an earlier Image to finish) before the next
- * page is taken: at most this plus one page.
+ * Images in flight at most (verifying, writing, or waiting for an earlier Image to finish), or one
+ * page when `--page-size` is larger: the next page is taken only when it fits.
  */
-export const MAX_IN_FLIGHT = 512;
+export const MAX_IN_FLIGHT = 1024;
 
 export interface PipelineState {
   readonly summary: SummaryBuilder;
@@ -136,7 +136,8 @@ export async function runPipeline(p: Pipeline, state: PipelineState): Promise<vo
       // The whole page goes to the workers at once and is let go (see `audit`): its Images die young
       // instead of outliving collections while they wait their turn, which kept the old generation
       // growing with the run.
-      for (const item of page.items.splice(0)) {
+      const items = page.items.splice(0);
+      for (const item of items) {
         const name = nameOf(item.image);
         if (!inShard(name, p.shard)) continue;
         const n = seq++;
@@ -144,7 +145,9 @@ export async function runPipeline(p: Pipeline, state: PipelineState): Promise<vo
       }
       push(Promise.resolve({ kind: 'page', next }));
       p.pool.flush();
-      while (queue.length >= MAX_IN_FLIGHT && !failed) {
+      // Room for a page like this one (pages are alike but the last) before the next is taken and parsed.
+      const room = MAX_IN_FLIGHT - items.length;
+      while (queue.length > 0 && queue.length > room && !failed) {
         await new Promise<void>((resolve) => (wakeProducer = resolve));
         wakeProducer = undefined;
       }

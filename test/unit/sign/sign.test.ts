@@ -110,6 +110,17 @@ describe('CMS signing round trip', () => {
     expect(verdicts.map((v) => v?.reason)).toEqual(['InvalidPayload', 'InvalidPayload', 'InvalidPayload']);
   });
 
+  // The payload timestamp is judged (NotYetValid) but, unlike the CMS signing-time attribute, never
+  // moves the time a `keyValidity: signingTime` root judges the certificates at.
+  it('under keyValidity signingTime, a payload timestamp does not revive an expired certificate', async () => {
+    const trust = await loadTrust([{ name: 'fixture-root', keyValidity: 'signingTime', caBundles: [{ data: readFixture('x509/trust/root-ca.pem') }] }]);
+    const during = simpleSigningPayload({ dockerReference: 'registry.example.com/ns/app:v1', manifestDigest: DIGEST, creator: 'c', timestamp: Date.parse('2025-03-01T00:00:00Z') / 1000 });
+    const withoutAttributes = authenticateX509(signCms(during, material('signer-expired'), SIGN_TIME, { signedAttributes: false }), trust, DEFAULT_MESSAGE_LIMITS);
+    expect(isAuthenticated(withoutAttributes) && withoutAttributes.judge(AT).failure?.code).toBe('KeyExpired');
+    const withAttribute = authenticateX509(signCms(during, material('signer-expired'), new Date('2025-03-01T00:00:00Z')), trust, DEFAULT_MESSAGE_LIMITS);
+    expect(isAuthenticated(withAttribute) && withAttribute.judge(AT).failure).toBeNull();
+  });
+
   it('createX509Signer takes the chain from the certificate file or a chain file, and refuses unusable keys and certificates', async () => {
     const file = (name: string) => ({ data: readFixture(`x509/${name}`), source: name });
     const both = { data: Buffer.concat([readFixture('x509/certs/signer-p256.pem'), readFixture('x509/certs/intermediate-ca.pem')]), source: 'both.pem' };
