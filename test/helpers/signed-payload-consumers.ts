@@ -15,6 +15,7 @@ import { REPORT_FORMATS, renderReport } from '../../src/audit/render.js';
 import { SummaryBuilder } from '../../src/audit/summary.js';
 import { writeBackProblem } from '../../src/audit/write-back.js';
 import { REASON_CODES } from '../../src/codes.js';
+import { auditItem } from '../../src/edge/audit/image-verifier.js';
 import { reportItem, type VerificationReport } from '../../src/edge/report.js';
 import { renderTable } from '../../src/edge/table.js';
 import { stringifyYaml } from '../../src/edge/yaml.js';
@@ -145,14 +146,10 @@ export async function exercise(engine: Engine, image: unknown, options: VerifyOp
     }
   }
 
-  // `audit`: the item as image-verifier.ts builds it (only for Images), then every renderer.
+  // `audit`: the item image-verifier.ts builds (only for Images), through JSON as workers send it, then every renderer.
   if (result.problems.length === 0 && typeof image === 'object' && image !== null) {
-    const doc = image as JsonObject;
-    const name = String((doc['metadata'] as JsonObject)['name']);
-    const reference = doc['dockerImageReference'];
     for (const d of [undefined, decision]) {
-      const { image: imageName, dockerImageReference, source, ...rest } = reportItem({ name, ...(typeof reference === 'string' ? { dockerImageReference: reference } : {}) }, 'cluster', result, d);
-      const item: AuditItem = JSON.parse(JSON.stringify({ image: imageName, ...(dockerImageReference !== undefined ? { dockerImageReference } : {}), source, ...rest, changed })) as AuditItem;
+      const item = JSON.parse(JSON.stringify(auditItem({ image: image as JsonObject, source: 'cluster' }, result, d))) as AuditItem;
       const summary = new SummaryBuilder();
       summary.add(item);
       const head: AuditReportHead = {

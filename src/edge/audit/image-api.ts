@@ -54,9 +54,8 @@ export interface ListOptions {
 }
 
 export interface ImageApi {
-  list(options: ListOptions): Promise<ImageListPage>;
-  /** As `list`, parsing left to the caller. */
-  fetchList(options: ListOptions): Promise<ListResponse>;
+  /** One page, parsed when the caller is ready for it (`parse()`). */
+  list(options: ListOptions): Promise<ListResponse>;
   /** Null when the Image no longer exists. */
   get(name: string): Promise<JsonObject | null>;
   /** `body` is the Image's JSON, carrying the `resourceVersion` that was read. */
@@ -98,7 +97,7 @@ export function createImageApi(transport: HttpTransport, options: ImageApiOption
     }
   }
 
-  async function fetchList({ limit, continue: token, labelSelector }: ListOptions): Promise<ListResponse> {
+  async function list({ limit, continue: token, labelSelector }: ListOptions): Promise<ListResponse> {
     const query = new URLSearchParams({ limit: String(limit) });
     if (token) query.set('continue', token);
     if (labelSelector) query.set('labelSelector', labelSelector);
@@ -114,11 +113,7 @@ export function createImageApi(transport: HttpTransport, options: ImageApiOption
   }
 
   return {
-    async list(options) {
-      return (await fetchList(options)).parse();
-    },
-
-    fetchList,
+    list,
 
     async get(name) {
       const res = await call('get', 'GET', `${IMAGES}/${encodeURIComponent(name)}`);

@@ -75,7 +75,8 @@ export async function createImageVerifier(init: VerifierInit): Promise<ImageVeri
   };
 }
 
-function auditItem(task: VerifyTask, result: VerifyResult, decision: PolicyDecision | undefined): AuditItem {
+/** The audit's report item of one verified Image (the verify report item, plus resourceVersion and changed). */
+export function auditItem(task: Pick<VerifyTask, 'image' | 'source'>, result: VerifyResult, decision: PolicyDecision | undefined): AuditItem {
   const metadata = task.image['metadata'] as JsonObject;
   const name = String(metadata['name']);
   const reference = task.image['dockerImageReference'];

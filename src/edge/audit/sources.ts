@@ -42,7 +42,7 @@ export function clusterSource(api: ImageApi, options: { readonly pageSize: numbe
     let inconsistent = false;
     for (let attempt = 0; ; attempt++) {
       try {
-        const response = await api.fetchList({ limit: options.pageSize, ...(token ? { continue: token } : {}), ...(options.selector ? { labelSelector: options.selector } : {}) });
+        const response = await api.list({ limit: options.pageSize, ...(token ? { continue: token } : {}), ...(options.selector ? { labelSelector: options.selector } : {}) });
         return { response, inconsistent };
       } catch (error) {
         if (!(error instanceof ListExpired)) throw error;

@@ -102,7 +102,7 @@ current-context: x
     const access = await loadClusterAccess({ kubeconfig: path });
     const transport = createTransport(access);
     const api = createImageApi(transport, { who: 'test', sleep: () => Promise.resolve() });
-    await expect(api.list({ limit: 1 })).rejects.toThrow(AuditStop);
+    await expect(api.list({ limit: 1 }).then((r) => r.parse())).rejects.toThrow(AuditStop);
     transport.close();
   });
 
@@ -145,7 +145,7 @@ describe('Image API client', () => {
     const waits: number[] = [];
     const transport = scripted([503, {}], [429, {}, { 'retry-after': '2' }], [500, {}], [200, list]);
     const api = createImageApi(transport, { who: 'test', random: () => 0.5, sleep: (ms) => (waits.push(ms), Promise.resolve()) });
-    const page = await api.list({ limit: 10, labelSelector: 'a=b' });
+    const page = (await api.list({ limit: 10, labelSelector: 'a=b' })).parse();
     expect(page).toEqual({ items: [{ metadata: { name: 'sha256:a' }, kind: 'Image', apiVersion: 'image.openshift.io/v1' }], continue: 'next', remainingItemCount: 3 });
     expect(waits).toHaveLength(3);
     expect(waits[1]).toBeGreaterThanOrEqual(2000);
@@ -155,12 +155,12 @@ describe('Image API client', () => {
   it('gives up after the bounded attempts', async () => {
     const transport = scripted(...Array.from({ length: 10 }, (): [number, unknown] => [503, {}]));
     const api = createImageApi(transport, { who: 'test', sleep: () => Promise.resolve() });
-    await expect(api.list({ limit: 1 })).rejects.toThrow(AuditStop);
+    await expect(api.list({ limit: 1 }).then((r) => r.parse())).rejects.toThrow(AuditStop);
     expect(transport.calls).toHaveLength(6);
   });
 
   it('stops on 401 and 403', async () => {
-    await expect(createImageApi(scripted([401, {}]), { who: 'test' }).list({ limit: 1 })).rejects.toThrow(AuditStop);
+    await expect(createImageApi(scripted([401, {}]), { who: 'test' }).list({ limit: 1 }).then((r) => r.parse())).rejects.toThrow(AuditStop);
     await expect(createImageApi(scripted([403, { message: 'forbidden' }]), { who: 'test' }).replace('sha256:a', '{}', false)).rejects.toThrow(/"update"/);
   });
 
@@ -184,7 +184,7 @@ describe('Image API client', () => {
 
 describe('cluster paging', () => {
   function stubApi(pages: (() => unknown)[]): ImageApi {
-    const fetchList: ImageApi['fetchList'] = () => {
+    const list: ImageApi['list'] = () => {
       const next = pages.shift();
       if (!next) throw new Error('no more pages');
       const value = next();
@@ -192,8 +192,7 @@ describe('cluster paging', () => {
       return Promise.resolve({ parse: () => value as never });
     };
     return {
-      list: async (options) => (await fetchList(options)).parse(),
-      fetchList,
+      list,
       get: () => Promise.resolve(null),
       replace: () => Promise.resolve({ kind: 'ok' }),
     };
